@@ -1,0 +1,47 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const infrastructure = ["@slack/*", "bullmq", "ioredis", "node-ssh", "ssh2", "yaml"];
+const restrict = (patterns, message) => ({
+  "no-restricted-imports": ["error", { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "coverage/", ".lab/", "bin/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "no-empty": ["error", { allowEmptyCatch: false }],
+      eqeqeq: ["error", "always"],
+    },
+  },
+  // The domain core is pure: no infrastructure, no other layer, no Node I/O.
+  {
+    files: ["src/domain/**/*.ts"],
+    rules: restrict(
+      [...infrastructure, "node:*", "fs", "child_process", "**/app/**", "**/ports/**", "**/adapters/**", "**/config/**"],
+      "domain/ is pure: it imports nothing but zod and other domain modules.",
+    ),
+  },
+  {
+    files: ["src/app/**/*.ts", "src/ports/**/*.ts"],
+    rules: restrict(
+      [...infrastructure, "**/adapters/**", "**/config/**"],
+      "app/ and ports/ know domain/ and ports/ only; adapters are wired in main.ts and cli.ts.",
+    ),
+  },
+  ...["slack", "shell", "queue", "ssh", "store", "playbooks"].map((name) => ({
+    files: [`src/adapters/${name}/**/*.ts`],
+    rules: restrict(
+      ["slack", "shell", "queue", "ssh", "store", "playbooks"]
+        .filter((other) => other !== name)
+        .map((other) => `**/adapters/${other}/**`),
+      "An adapter never imports another adapter.",
+    ),
+  })),
+);

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { Cause } from "./cause";
+import { Actor, IncidentState } from "./incident";
+import { Phase } from "./phase";
+import { Severity } from "./severity";
+import { Diagnosis, StepStatus } from "./step-result";
+
+/**
+ * Everything that happens to an incident, as an append-only list. Each event has a time, an actor
+ * (a person or the bot) and a one-line summary; `details` are structured per event type. An event
+ * is written before anything is announced about it, so the timeline is the source of truth and
+ * every rendering (chat, postmortem) is a pure function of it.
+ */
+const base = {
+  /** Idempotency key: the same key is never appended twice (retries, racing workers). */
+  key: z.string().min(1),
+  at: z.number().int(),
+  actor: Actor,
+  summary: z.string(),
+};
+
+const event = <T extends string, D extends z.ZodTypeAny>(type: T, details: D) =>
+  z.object({ ...base, type: z.literal(type), details });
+
+export const TimelineEvent = z.discriminatedUnion("type", [
+  event(
+    "declared",
+    z.object({ title: z.string(), severity: Severity, hosts: z.array(z.string()) }),
+  ),
+  event("commander-set", z.object({ commander: z.string() })),
+  event("severity-changed", z.object({ from: Severity, to: Severity })),
+  event("phase-changed", z.object({ from: Phase.nullable(), to: Phase })),
+  event(
+    "playbook-started",
+    z.object({ runId: z.string(), playbook: z.string(), phase: Phase, hosts: z.array(z.string()) }),
+  ),
+  event(
+    "step-started",
+    z.object({ runId: z.string(), host: z.string(), stepId: z.string(), title: z.string() }),
+  ),
+  event(
+    "step-finished",
+    z.object({
+      runId: z.string(),
+      host: z.string(),
+      stepId: z.string(),
+      title: z.string(),
+      status: StepStatus,
+      exitCode: z.number().int().nullable(),
+      durationMs: z.number().int(),
+      /** Capped output. */
+      output: z.string(),
+      reason: z.string().optional(),
+    }),
+  ),
+  event(
+    "diagnosis",
+    z.object({ runId: z.string(), diagnosis: Diagnosis, perHost: z.record(z.string(), Cause) }),
+  ),
+  event(
+    "approval-requested",
+    z.object({
+      approvalId: z.string(),
+      runId: z.string(),
+      stepId: z.string(),
+      title: z.string(),
+      hosts: z.array(z.string()),
+      commands: z.array(z.string()),
+      requestedBy: z.string(),
+      expiresAt: z.number().int(),
+      precheck: z.string().optional(),
+    }),
+  ),
+  event("approval-granted", z.object({ approvalId: z.string(), by: z.string() })),
+  event("approval-denied", z.object({ approvalId: z.string(), by: z.string() })),
+  event("approval-expired", z.object({ approvalId: z.string() })),
+  event(
+    "remediation-finished",
+    z.object({
+      approvalId: z.string(),
+      host: z.string(),
+      stepId: z.string(),
+      precheck: StepStatus,
+      action: StepStatus,
+      verification: StepStatus,
+      output: z.string(),
+    }),
+  ),
+  event("playbook-finished", z.object({ runId: z.string(), playbook: z.string(), phase: Phase })),
+  event("status-update", z.object({ text: z.string(), reminder: z.boolean() })),
+  event("manual-item-ticked", z.object({ stepId: z.string(), title: z.string(), by: z.string() })),
+  event("note", z.object({ text: z.string() })),
+  event("state-changed", z.object({ from: IncidentState, to: IncidentState })),
+  event("resolved", z.object({ summary: z.string() })),
+  event("announcement-failed", z.object({ about: z.string(), error: z.string() })),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+export type TimelineEventType = TimelineEvent["type"];
+export type TimelineEventOf<T extends TimelineEventType> = Extract<TimelineEvent, { type: T }>;

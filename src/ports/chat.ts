@@ -1,0 +1,62 @@
+import type { Incident } from "../domain/incident";
+import type { Diagnosis, StepStatus } from "../domain/step-result";
+
+/**
+ * Where responders talk. Slack implements it with the Web API; the terminal shell implements it as
+ * text. The use cases hand it views (plain data) and never know how they are rendered.
+ */
+export interface ChecklistItem {
+  stepId: string;
+  title: string;
+  kind: "diagnostic" | "check" | "remediation" | "manual";
+  /** Per host for steps that run; a single entry keyed "*" for manual items. */
+  states: Record<string, StepStatus | "pending" | "running" | "ticked">;
+}
+
+export interface IncidentCard {
+  incident: Incident;
+  elapsedMs: number;
+  checklist: ChecklistItem[];
+  diagnosis: Diagnosis | null;
+}
+
+export interface ApprovalCard {
+  approvalId: string;
+  incidentId: string;
+  title: string;
+  hosts: string[];
+  commands: string[];
+  precheck: string | null;
+  state: "pending" | "approved" | "denied" | "expired";
+  requestedBy: string;
+  decidedBy: string | null;
+  expiresAt: number;
+  /** What happened after approval: precheck, action, verification per host. */
+  outcome: string | null;
+}
+
+/** Opaque reference to a posted message (Slack: channel + ts). */
+export type MessageRef = string;
+
+export interface Chat {
+  /** Creates the incident channel; a taken name gets a suffix. Returns the channel id. */
+  createIncidentChannel(input: {
+    name: string;
+    topic: string;
+    purpose: string;
+    members: string[];
+  }): Promise<string>;
+  postIncidentCard(channel: string, card: IncidentCard): Promise<MessageRef>;
+  updateIncidentCard(ref: MessageRef, card: IncidentCard): Promise<void>;
+  /** A reply in the incident message's thread (step output, capped, as code). */
+  postThreadReply(ref: MessageRef, text: string, code?: string): Promise<void>;
+  postMessage(channel: string, text: string): Promise<MessageRef>;
+  postApprovalCard(channel: string, card: ApprovalCard): Promise<MessageRef>;
+  updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
+  uploadFile(
+    channel: string,
+    file: { filename: string; title: string; content: string },
+  ): Promise<void>;
+  /** Only this user sees it. */
+  postEphemeral(channel: string, user: string, text: string): Promise<void>;
+}
