@@ -40,7 +40,7 @@ export default tseslint.config(
     rules: restrict(
       ["slack", "shell", "queue", "ssh", "store", "playbooks"]
         .filter((other) => other !== name)
-        .map((other) => `**/adapters/${other}/**`),
+        .flatMap((other) => [`**/adapters/${other}/**`, `../${other}`, `../${other}/**`]),
       "An adapter never imports another adapter.",
     ),
   })),

@@ -44,9 +44,7 @@ export const Diagnosis = z.object({
   summary: z.string(),
   recommendation: z.string(),
   /** Further causes seen on other hosts, when the fleet does not agree on one. */
-  others: z
-    .array(z.object({ cause: Cause, hosts: z.array(z.string()) }))
-    .optional(),
+  others: z.array(z.object({ cause: Cause, hosts: z.array(z.string()) })).optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 

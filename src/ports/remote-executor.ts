@@ -37,12 +37,7 @@ export interface RemoteSession {
 }
 
 export type RemoteErrorCode =
-  | "unreachable"
-  | "auth"
-  | "host-key-unknown"
-  | "host-key-mismatch"
-  | "timeout"
-  | "disconnected";
+  "unreachable" | "auth" | "host-key-unknown" | "host-key-mismatch" | "timeout" | "disconnected";
 
 export class RemoteError extends Error {
   constructor(
