@@ -24,7 +24,16 @@ export default tseslint.config(
   {
     files: ["src/domain/**/*.ts"],
     rules: restrict(
-      [...infrastructure, "node:*", "fs", "child_process", "**/app/**", "**/ports/**", "**/adapters/**", "**/config/**"],
+      [
+        ...infrastructure,
+        "node:*",
+        "fs",
+        "child_process",
+        "**/app/**",
+        "**/ports/**",
+        "**/adapters/**",
+        "**/config/**",
+      ],
       "domain/ is pure: it imports nothing but zod and other domain modules.",
     ),
   },
