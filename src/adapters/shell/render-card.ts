@@ -1,0 +1,110 @@
+import type { ApprovalCard, ChecklistItem, IncidentCard } from "../../ports/chat";
+
+/**
+ * Plain-text renderings of the Chat port's views. Every line is self-describing (it names its step,
+ * approval or incident), so an update can print only the lines that changed and still be read alone,
+ * and a test or a script can wait for one line with a simple match.
+ */
+
+/** Keyed lines of an incident card: the key says which part of the card the line shows. */
+export type CardLines = Map<string, string>;
+
+export function renderIncidentCard(card: IncidentCard): CardLines {
+  const { incident } = card;
+  const lines: CardLines = new Map();
+  lines.set(
+    "header",
+    `incident ${incident.id} "${incident.title}" ${incident.severity} ${incident.state}` +
+      ` phase=${incident.phase}`,
+  );
+  lines.set(
+    "people",
+    `  commander=${incident.commander ?? "none"} declared-by=${incident.declaredBy}` +
+      ` hosts=${incident.hosts.length > 0 ? incident.hosts.join(",") : "none"}`,
+  );
+  for (const item of card.checklist) lines.set(`step:${item.stepId}`, renderChecklistItem(item));
+  if (card.diagnosis) {
+    const { diagnosis } = card;
+    const hosts = diagnosis.hosts.length > 0 ? ` on ${diagnosis.hosts.join(",")}` : "";
+    lines.set(
+      "diagnosis",
+      `  diagnosis: ${diagnosis.cause}${hosts}: ${oneLine(diagnosis.summary)}`,
+    );
+    lines.set("recommendation", `  recommendation: ${oneLine(diagnosis.recommendation)}`);
+    for (const other of diagnosis.others ?? []) {
+      lines.set(`other:${other.cause}`, `  also: ${other.cause} on ${other.hosts.join(",")}`);
+    }
+  }
+  if (incident.summary) lines.set("summary", `  summary: ${oneLine(incident.summary)}`);
+  return lines;
+}
+
+const marks: Record<ChecklistItem["states"][string], string> = {
+  pending: "[ ]",
+  running: "[~]",
+  ok: "[x]",
+  ticked: "[x]",
+  failed: "[!]",
+  error: "[E]",
+  skipped: "[-]",
+  "awaiting-approval": "[?]",
+};
+
+export function renderChecklistItem(item: ChecklistItem): string {
+  const entries = Object.entries(item.states);
+  const mark = marks[worstState(entries.map(([, state]) => state))];
+  const perHost =
+    entries.length === 1 && entries[0]?.[0] === "*"
+      ? (entries[0]?.[1] ?? "pending")
+      : entries.map(([host, state]) => `${host}=${state}`).join(" ");
+  return `  ${mark} ${item.kind} ${item.stepId} "${item.title}": ${perHost}`;
+}
+
+/** The mark of a step across hosts is its most alarming state, so a glance finds the problem. */
+const severityOrder: readonly ChecklistItem["states"][string][] = [
+  "error",
+  "failed",
+  "awaiting-approval",
+  "running",
+  "pending",
+  "skipped",
+  "ok",
+  "ticked",
+];
+
+function worstState(states: ChecklistItem["states"][string][]): ChecklistItem["states"][string] {
+  for (const candidate of severityOrder) if (states.includes(candidate)) return candidate;
+  return "pending";
+}
+
+/** The lines that are new or different in `next` compared with `previous`, in `next`'s order. */
+export function changedLines(previous: CardLines, next: CardLines): string[] {
+  const changed: string[] = [];
+  for (const [key, line] of next) if (previous.get(key) !== line) changed.push(line);
+  return changed;
+}
+
+export function renderApprovalCard(card: ApprovalCard, now: number): string[] {
+  const lines = [
+    `approval ${card.approvalId} ${card.state}: "${card.title}" on ${card.hosts.join(",")}` +
+      ` (requested by ${card.requestedBy}${card.decidedBy ? `, decided by ${card.decidedBy}` : ""})`,
+  ];
+  for (const command of card.commands) lines.push(`  $ ${oneLine(command)}`);
+  if (card.precheck) lines.push(`  precheck: ${oneLine(card.precheck)}`);
+  if (card.state === "pending") {
+    lines.push(`  expires in ${formatDuration(Math.max(0, card.expiresAt - now))}`);
+  }
+  if (card.outcome) for (const line of card.outcome.split("\n")) lines.push(`  outcome: ${line}`);
+  return lines;
+}
+
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return minutes > 0 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${seconds}s`;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
