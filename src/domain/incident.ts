@@ -48,5 +48,9 @@ export const Incident = z.object({
   mitigatedAt: z.number().int().nullable(),
   resolvedAt: z.number().int().nullable(),
   summary: z.string().nullable(),
+  /** The playbook the incident runs in each phase (optional: older records and manual incidents). */
+  playbook: z.string().nullable().optional(),
+  /** Bumped by every store update; optimistic concurrency (optional for records made by hand). */
+  version: z.number().int().nonnegative().optional(),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -19,6 +19,14 @@ const base = {
   summary: z.string(),
 };
 
+/** A step as the incident card lists it before it runs. */
+export const PlannedStep = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(["diagnostic", "check", "remediation", "manual"]),
+});
+export type PlannedStep = z.infer<typeof PlannedStep>;
+
 const event = <T extends string, D extends z.ZodTypeAny>(type: T, details: D) =>
   z.object({ ...base, type: z.literal(type), details });
 
@@ -32,7 +40,14 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   event("phase-changed", z.object({ from: Phase.nullable(), to: Phase })),
   event(
     "playbook-started",
-    z.object({ runId: z.string(), playbook: z.string(), phase: Phase, hosts: z.array(z.string()) }),
+    z.object({
+      runId: z.string(),
+      playbook: z.string(),
+      phase: Phase,
+      hosts: z.array(z.string()),
+      /** The phase's steps in order, so the incident card can list what is still pending. */
+      steps: z.array(PlannedStep).optional(),
+    }),
   ),
   event(
     "step-started",

@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+/**
+ * A request to run one remediation step on some hosts. pending → approved | denied | expired; a
+ * decision is final. Who may decide and when is checked here; recording the decision exactly once
+ * (two clicks at the same moment) is the store's job.
+ */
+export const ApprovalState = z.enum(["pending", "approved", "denied", "expired"]);
+export type ApprovalState = z.infer<typeof ApprovalState>;
+
+/** Approval ids are safe as BullMQ job-id parts: no ':' and never all digits. */
+export const ApprovalId = z.string().regex(/^apr-[a-z0-9-]{1,120}$/);
+export type ApprovalId = z.infer<typeof ApprovalId>;
+
+export const Approval = z.object({
+  id: ApprovalId,
+  incidentId: z.string(),
+  runId: z.string(),
+  playbook: z.string(),
+  stepId: z.string(),
+  title: z.string(),
+  hosts: z.array(z.string()).min(1),
+  commands: z.array(z.string()),
+  precheck: z.string().nullable(),
+  requestedBy: z.string(),
+  requestedAt: z.number().int(),
+  expiresAt: z.number().int(),
+});
+export type Approval = z.infer<typeof Approval>;
+
+export const ApprovalDecision = z.object({
+  state: z.enum(["approved", "denied", "expired"]),
+  /** Who decided; null when the clock expired it. */
+  by: z.string().nullable(),
+  at: z.number().int(),
+});
+export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
+
+export const DEFAULT_APPROVAL_EXPIRY_MS = 10 * 60 * 1000;
+
+export function approvalIdFor(runId: string, stepId: string): ApprovalId {
+  return ApprovalId.parse(`apr-${runId}-${stepId}`.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
+}
+
+export interface ApprovalPolicy {
+  /** Empty: nobody can approve (the contract's INCIDENT_APPROVERS). */
+  approvers: readonly string[];
+  /** Off by default: the person who asked cannot approve their own request. */
+  allowSelfApproval: boolean;
+}
+
+export type DecisionRefusal = "not-an-approver" | "own-request" | "already-decided" | "expired";
+
+export type DecisionCheck =
+  { ok: true; decision: ApprovalDecision } | { ok: false; code: DecisionRefusal; message: string };
+
+/** May `by` approve or deny this request now? Denying follows the same rules as approving. */
+export function checkDecision(
+  approval: Approval,
+  current: ApprovalDecision | null,
+  wanted: "approved" | "denied",
+  by: string,
+  now: number,
+  policy: ApprovalPolicy,
+): DecisionCheck {
+  if (current) return alreadyDecided(current);
+  if (now >= approval.expiresAt) {
+    return { ok: false, code: "expired", message: "This request has expired; ask again." };
+  }
+  if (!policy.approvers.includes(by)) {
+    return {
+      ok: false,
+      code: "not-an-approver",
+      message: "Only the incident approvers (INCIDENT_APPROVERS) can decide remediation.",
+    };
+  }
+  if (!policy.allowSelfApproval && wanted === "approved" && by === approval.requestedBy) {
+    return {
+      ok: false,
+      code: "own-request",
+      message: "You requested this remediation; another approver has to approve it.",
+    };
+  }
+  return { ok: true, decision: { state: wanted, by, at: now } };
+}
+
+export function alreadyDecided(current: ApprovalDecision): DecisionCheck {
+  if (current.state === "expired") {
+    return { ok: false, code: "expired", message: "This request has expired; ask again." };
+  }
+  const who = current.by ? ` by <@${current.by}>` : "";
+  return {
+    ok: false,
+    code: "already-decided",
+    message: `This request was already ${current.state}${who}; nothing changed.`,
+  };
+}
+
+export function stateOf(decision: ApprovalDecision | null): ApprovalState {
+  return decision ? decision.state : "pending";
+}
+
+/** "90s", "10m", "1h", "500ms" → milliseconds (the playbook's Duration format). */
+export function durationMs(duration: string): number {
+  const match = /^([0-9]+)(ms|s|m|h)$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h"];
+  return Number(match[1]) * unit;
+}
