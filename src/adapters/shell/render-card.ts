@@ -93,6 +93,8 @@ export function renderApprovalCard(card: ApprovalCard, now: number): string[] {
   if (card.precheck) lines.push(`  precheck: ${oneLine(card.precheck)}`);
   if (card.state === "pending") {
     lines.push(`  expires in ${formatDuration(Math.max(0, card.expiresAt - now))}`);
+    // The buttons of Slack's card; the shell answers them at the prompt.
+    lines.push(`  [a]pprove / [d]eny ${card.approvalId}`);
   }
   if (card.outcome) for (const line of card.outcome.split("\n")) lines.push(`  outcome: ${line}`);
   return lines;
