@@ -34,10 +34,11 @@ function setUp() {
   const terminal = new Terminal(input, output, false);
   const session: ShellSession = { user: "U1", channel: "#ops" };
   const calls: string[] = [];
-  let repl: ShellRepl | undefined;
+  // The chat and the REPL point at each other, as in cli/shell.ts.
+  const holder: { repl?: ShellRepl } = {};
   const chat = new ShellChat(terminal, {
     currentUser: () => session.user,
-    onChannelCreated: (channel) => repl?.joined(channel),
+    onChannelCreated: (channel) => holder.repl?.joined(channel),
   });
   const backend: ShellBackend = {
     incident: async (who, text) => {
@@ -62,8 +63,8 @@ function setUp() {
       }
     },
   };
-  repl = new ShellRepl(terminal, chat, backend, session);
-  const finished = repl.run();
+  holder.repl = new ShellRepl(terminal, chat, backend, session);
+  const finished = holder.repl.run();
   const type = (lines: string[]) => {
     input.end(lines.map((line) => `${line}\n`).join(""));
     return finished;
