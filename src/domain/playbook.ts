@@ -120,6 +120,12 @@ export const RemediationStep = z
 
 export const ManualStep = z.object({ ...stepCommon, kind: z.literal("manual") }).strict();
 
+export type DiagnosticStep = z.infer<typeof DiagnosticStep>;
+export type CheckStep = z.infer<typeof CheckStep>;
+export type GuardedCommand = z.infer<typeof GuardedCommand>;
+export type RemediationStep = z.infer<typeof RemediationStep>;
+export type ManualStep = z.infer<typeof ManualStep>;
+
 export const Step = z.discriminatedUnion("kind", [
   DiagnosticStep,
   CheckStep,

@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+/**
+ * The inventory of the external contract: defaults, hosts (with per-host playbook vars) and
+ * groups. `all` is every host. `~` in key paths is expanded by the loader, which knows the home.
+ */
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "letters, digits, dot, dash and underscore");
+
+const connection = {
+  user: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  privateKey: z.string().min(1).optional(),
+  knownHosts: z.string().min(1).optional(),
+};
+
+export const InventoryHost = z
+  .object({
+    address: z.string().min(1),
+    ...connection,
+    vars: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  })
+  .strict();
+export type InventoryHost = z.infer<typeof InventoryHost>;
+
+export const Inventory = z
+  .object({
+    defaults: z.object(connection).strict().default({}),
+    hosts: z.record(name, InventoryHost),
+    groups: z.record(name, z.array(name)).default({}),
+  })
+  .strict()
+  .superRefine((inventory, ctx) => {
+    for (const [group, members] of Object.entries(inventory.groups)) {
+      if (group === "all") {
+        ctx.addIssue({ code: "custom", path: ["groups", group], message: '"all" is built in' });
+      }
+      if (group in inventory.hosts) {
+        const message = `"${group}" is both a host and a group`;
+        ctx.addIssue({ code: "custom", path: ["groups", group], message });
+      }
+      members.forEach((member, index) => {
+        if (!(member in inventory.hosts)) {
+          const message = `unknown host "${member}"`;
+          ctx.addIssue({ code: "custom", path: ["groups", group, index], message });
+        }
+      });
+    }
+  });
+export type Inventory = z.infer<typeof Inventory>;
+
+/** How to reach one host; the same shape as ports/remote-executor's HostTarget. */
+export interface InventoryTarget {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+  knownHostsPath: string;
+}
+
+export class HostSelectionError extends Error {
+  readonly code = "unknown-hosts";
+  readonly retryable = false;
+}
+
+/**
+ * Host names for a selection of host names, group names and `all`, in inventory order, each once.
+ * Unknown names are an error that lists what is known.
+ */
+export function selectHosts(inventory: Inventory, selection: readonly string[]): string[] {
+  const chosen = new Set<string>();
+  const unknown: string[] = [];
+  for (const item of selection) {
+    if (item === "all") Object.keys(inventory.hosts).forEach((host) => chosen.add(host));
+    else if (item in inventory.hosts) chosen.add(item);
+    else if (inventory.groups[item]) inventory.groups[item].forEach((host) => chosen.add(host));
+    else unknown.push(item);
+  }
+  if (unknown.length > 0) {
+    const hosts = Object.keys(inventory.hosts).join(", ") || "none";
+    const groups = ["all", ...Object.keys(inventory.groups)].join(", ");
+    throw new HostSelectionError(
+      `unknown host or group ${unknown.map((u) => `"${u}"`).join(", ")}; hosts: ${hosts}; groups: ${groups}`,
+    );
+  }
+  return Object.keys(inventory.hosts).filter((host) => chosen.has(host));
+}
+
+const fallback = {
+  user: "root",
+  port: 22,
+  privateKey: "~/.ssh/id_ed25519",
+  knownHosts: "~/.ssh/known_hosts",
+};
+
+/** `~` and `~/x` → the home directory; other paths are kept as written. */
+export function expandHome(path: string, home: string): string {
+  if (path === "~") return home;
+  if (path.startsWith("~/")) return `${home.replace(/\/$/, "")}/${path.slice(2)}`;
+  return path;
+}
+
+/** The connection settings of one host: host values, else inventory defaults, else the CONTRACT's. */
+export function hostTarget(inventory: Inventory, host: string, home: string): InventoryTarget {
+  const entry = inventory.hosts[host];
+  if (!entry) throw new HostSelectionError(`unknown host "${host}"`);
+  const d = inventory.defaults;
+  return {
+    name: host,
+    address: entry.address,
+    port: entry.port ?? d.port ?? fallback.port,
+    user: entry.user ?? d.user ?? fallback.user,
+    privateKeyPath: expandHome(entry.privateKey ?? d.privateKey ?? fallback.privateKey, home),
+    knownHostsPath: expandHome(entry.knownHosts ?? d.knownHosts ?? fallback.knownHosts, home),
+  };
+}

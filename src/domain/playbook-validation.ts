@@ -1,0 +1,121 @@
+import type { Expectation, Playbook, Step, VariableSpec } from "./playbook";
+import { Phase } from "./phase";
+import { checkVariableValue, safeRegExp } from "./playbook-variables";
+import { parseTemplate, templateVariables } from "./template";
+
+/**
+ * Checks a playbook beyond its schema: templates parse, use only declared variables (url filters
+ * only on url variables), regular expressions compile, defaults fit their types, step ids are
+ * unique. Each issue names its field as `phases.immediate[2].run`.
+ */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** zod's issue path → `phases.immediate[2].run`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === "number") return `${text}[${key}]`;
+    const name = String(key);
+    return text === "" ? name : `${text}.${name}`;
+  }, "");
+}
+
+export function validatePlaybook(playbook: Playbook): ValidationIssue[] {
+  return [...checkVariableSpecs(playbook.vars), ...checkSteps(playbook)];
+}
+
+function checkVariableSpecs(vars: Record<string, VariableSpec>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [name, spec] of Object.entries(vars)) {
+    if (spec.pattern !== undefined && !safeRegExp(spec.pattern)) {
+      issues.push({ path: `vars.${name}.pattern`, message: "not a valid regular expression" });
+    }
+    if (spec.default !== undefined) {
+      const problem = checkVariableValue(spec, spec.default);
+      if (problem) issues.push({ path: `vars.${name}.default`, message: problem });
+    }
+  }
+  return issues;
+}
+
+function checkSteps(playbook: Playbook): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Map<string, string>();
+  for (const phase of Phase.options) {
+    (playbook.phases[phase] ?? []).forEach((step, index) => {
+      const at = `phases.${phase}[${index}]`;
+      const first = seen.get(step.id);
+      if (first) {
+        issues.push({
+          path: `${at}.id`,
+          message: `duplicate step id "${step.id}" (also ${first})`,
+        });
+      } else seen.set(step.id, at);
+      issues.push(...checkStep(step, at, playbook.vars));
+    });
+  }
+  return issues;
+}
+
+function checkStep(step: Step, at: string, vars: Record<string, VariableSpec>): ValidationIssue[] {
+  switch (step.kind) {
+    case "manual":
+      return [];
+    case "diagnostic":
+      return checkTemplate(step.run, `${at}.run`, vars);
+    case "check":
+      return [
+        ...checkTemplate(step.run, `${at}.run`, vars),
+        ...checkExpectation(step.expect, `${at}.expect`),
+      ];
+    case "remediation":
+      return [
+        ...checkTemplate(step.run, `${at}.run`, vars),
+        ...checkTemplate(step.precheck.run, `${at}.precheck.run`, vars),
+        ...checkExpectation(step.precheck.expect, `${at}.precheck.expect`),
+        ...checkTemplate(step.verify.run, `${at}.verify.run`, vars),
+        ...checkExpectation(step.verify.expect, `${at}.verify.expect`),
+      ];
+  }
+}
+
+/** Problems of one command template against the playbook's declared variables. */
+export function checkTemplate(
+  template: string,
+  path: string,
+  vars: Record<string, VariableSpec>,
+): ValidationIssue[] {
+  const parsed = parseTemplate(template);
+  const issues = parsed.problems.map((message) => ({ path, message }));
+  for (const { name, filter } of templateVariables(parsed)) {
+    const spec = vars[name];
+    if (!spec) {
+      const known = Object.keys(vars);
+      const hint = known.length
+        ? ` (declared: ${known.join(", ")})`
+        : " (the playbook declares none)";
+      issues.push({ path, message: `unknown variable "${name}"${hint}` });
+    } else if (filter && spec.type !== "url") {
+      issues.push({
+        path,
+        message: `filter "${filter}" applies to url variables; "${name}" is a ${spec.type}`,
+      });
+    }
+  }
+  return issues;
+}
+
+function checkExpectation(expect: Expectation, at: string): ValidationIssue[] {
+  const patterns: [string, string | undefined][] = [
+    ["matches", expect.matches],
+    ["notMatches", expect.notMatches],
+    ["threshold.capture", expect.threshold?.capture],
+  ];
+  return patterns.flatMap(([field, source]) =>
+    source !== undefined && !safeRegExp(source, "m")
+      ? [{ path: `${at}.${field}`, message: "not a valid regular expression" }]
+      : [],
+  );
+}

@@ -1,0 +1,49 @@
+import { Inventory, hostTarget, selectHosts } from "../../../src/domain/inventory";
+
+const inventory = Inventory.parse({
+  defaults: { user: "ops", privateKey: "~/.ssh/id_ed25519", knownHosts: "~/.ssh/known_hosts" },
+  hosts: {
+    "proxy-1": { address: "127.0.0.11", vars: { upstream_url: "http://127.0.0.1:8080" } },
+    "proxy-2": { address: "127.0.0.12", port: 2222, user: "root" },
+    "proxy-3": { address: "127.0.0.13", privateKey: "/keys/k" },
+  },
+  groups: { edge: ["proxy-1", "proxy-2"] },
+});
+
+describe("inventory", () => {
+  it("selects hosts by name, group and all, in inventory order and each once", () => {
+    expect(selectHosts(inventory, ["proxy-2", "edge"])).toEqual(["proxy-1", "proxy-2"]);
+    expect(selectHosts(inventory, ["all"])).toEqual(["proxy-1", "proxy-2", "proxy-3"]);
+  });
+
+  it("lists the known hosts and groups when a name is unknown", () => {
+    expect(() => selectHosts(inventory, ["proxy-9"])).toThrow(
+      'unknown host or group "proxy-9"; hosts: proxy-1, proxy-2, proxy-3; groups: all, edge',
+    );
+  });
+
+  it("merges host settings over defaults and expands the home directory", () => {
+    expect(hostTarget(inventory, "proxy-1", "/home/me")).toEqual({
+      name: "proxy-1",
+      address: "127.0.0.11",
+      port: 22,
+      user: "ops",
+      privateKeyPath: "/home/me/.ssh/id_ed25519",
+      knownHostsPath: "/home/me/.ssh/known_hosts",
+    });
+    expect(hostTarget(inventory, "proxy-2", "/h")).toMatchObject({ port: 2222, user: "root" });
+    expect(hostTarget(inventory, "proxy-3", "/h").privateKeyPath).toBe("/keys/k");
+  });
+
+  it("refuses groups with unknown members and groups named like hosts", () => {
+    const result = Inventory.safeParse({
+      hosts: { a: { address: "127.0.0.1" } },
+      groups: { a: ["a"], g: ["b"] },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join("."))).toEqual([
+      "groups.a",
+      "groups.g.1".replace(".1", ".0"),
+    ]);
+  });
+});
