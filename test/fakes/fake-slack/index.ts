@@ -1,0 +1,3 @@
+export { FakeSlack, startFakeSlack } from "./server";
+export type { FakeSlackOptions, RecordedCall } from "./server";
+export type { FakeChannel, FakeEphemeral, FakeFile, FakeMessage, FakeResponse } from "./state";
