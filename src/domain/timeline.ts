@@ -37,7 +37,15 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   ),
   event("commander-set", z.object({ commander: z.string() })),
   event("severity-changed", z.object({ from: Severity, to: Severity })),
-  event("phase-changed", z.object({ from: Phase.nullable(), to: Phase })),
+  event(
+    "phase-changed",
+    z.object({
+      from: Phase.nullable(),
+      to: Phase,
+      /** When the phase clock was due to fire (absent when a person moved the phase). */
+      scheduledAt: z.number().int().optional(),
+    }),
+  ),
   event(
     "playbook-started",
     z.object({
@@ -102,7 +110,15 @@ export const TimelineEvent = z.discriminatedUnion("type", [
     }),
   ),
   event("playbook-finished", z.object({ runId: z.string(), playbook: z.string(), phase: Phase })),
-  event("status-update", z.object({ text: z.string(), reminder: z.boolean() })),
+  event(
+    "status-update",
+    z.object({
+      text: z.string(),
+      reminder: z.boolean(),
+      /** For reminders: when the phase clock was due to fire. */
+      scheduledAt: z.number().int().optional(),
+    }),
+  ),
   event("manual-item-ticked", z.object({ stepId: z.string(), title: z.string(), by: z.string() })),
   event("note", z.object({ text: z.string() })),
   event("state-changed", z.object({ from: IncidentState, to: IncidentState })),

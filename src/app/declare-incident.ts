@@ -1,0 +1,119 @@
+import { Incident, person } from "../domain/incident";
+import { incidentChannelName, makeIncidentId } from "../domain/incident-id";
+import { runIdFor } from "../domain/incident-run";
+import { DEFAULT_SEVERITY, type Severity } from "../domain/severity";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { schedulePhaseClock } from "./schedule-phase-clock";
+import { startRun } from "./start-run";
+import { fail, succeed, type UseCaseResult } from "./use-case-result";
+
+export interface DeclareIncidentInput {
+  title: string;
+  severity?: Severity;
+  /** Host and group names from the inventory. */
+  hosts: string[];
+  declaredBy: string;
+  /** Defaults to settings.defaultPlaybook. */
+  playbook?: string;
+}
+
+export interface DeclaredIncident {
+  incident: Incident;
+  /** The immediate-phase run, or null when there are no hosts or no such playbook. */
+  runId: string | null;
+  /** Why the immediate playbook did not start, when it did not. */
+  runSkipped: string | null;
+}
+
+/**
+ * Saves the incident, writes `declared`, opens the channel (or leaves it to the announce job when
+ * chat is down), schedules the phase clock and enqueues the immediate playbook, one job per host.
+ */
+export async function declareIncident(
+  deps: LifecycleDeps,
+  input: DeclareIncidentInput,
+): Promise<UseCaseResult<DeclaredIncident>> {
+  const title = input.title.trim();
+  if (!title) return fail("invalid-input", "Give the incident a title: /incident declare TITLE.");
+  const now = deps.clock.now();
+  const parsed = Incident.safeParse({
+    id: makeIncidentId(now, title, deps.randomSuffix()),
+    title: title.slice(0, 200),
+    severity: input.severity ?? DEFAULT_SEVERITY,
+    state: "open",
+    phase: "immediate",
+    commander: input.declaredBy,
+    declaredBy: input.declaredBy,
+    hosts: input.hosts,
+    channel: null,
+    messageRef: null,
+    declaredAt: now,
+    mitigatedAt: null,
+    resolvedAt: null,
+    summary: null,
+    playbook: input.playbook ?? deps.settings.defaultPlaybook,
+    version: 0,
+  });
+  if (!parsed.success) return fail("invalid-input", parsed.error.issues[0]?.message ?? "invalid");
+  let incident = parsed.data;
+  if (!(await deps.incidents.create(incident)))
+    return fail("conflict", "Incident id taken; retry.");
+  const key = "declared";
+  await deps.timeline.append(incident.id, {
+    type: "declared",
+    key,
+    at: now,
+    actor: person(input.declaredBy),
+    summary: `Declared "${incident.title}" (${incident.severity})`,
+    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts },
+  });
+  incident = (await openChannel(deps, incident)) ?? incident;
+  await deps.queue.announce({ incidentId: incident.id, eventKey: key });
+  await schedulePhaseClock(deps, incident);
+  const run = await startImmediateRun(deps, incident);
+  return succeed({
+    incident,
+    runId: run.ok ? run.value.runId : null,
+    runSkipped: run.ok ? null : run.message,
+  });
+}
+
+/** Opens the channel now so the reply can link it; on a chat failure the announce job retries. */
+export async function openChannel(
+  deps: LifecycleDeps,
+  incident: Incident,
+): Promise<Incident | null> {
+  if (incident.channel) return incident;
+  let channel: string;
+  try {
+    channel = await deps.chat.createIncidentChannel({
+      name: incidentChannelName(incident.id),
+      topic: `${incident.severity} · ${incident.title}`,
+      purpose: `Incident ${incident.id}, declared by <@${incident.declaredBy}>`,
+      members: [...new Set([incident.declaredBy, ...deps.settings.responders])],
+    });
+  } catch (error) {
+    deps.log?.("incident channel not created yet; the announce job will retry", {
+      incidentId: incident.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  }
+  return deps.incidents.update(incident.id, (current) =>
+    current.channel ? null : { ...current, channel },
+  );
+}
+
+function startImmediateRun(deps: LifecycleDeps, incident: Incident) {
+  if (incident.hosts.length === 0) {
+    return Promise.resolve(fail("invalid-input", "No hosts given; use /incident run later."));
+  }
+  return startRun(deps, {
+    incident,
+    runId: runIdFor(incident.id, "immediate", 0),
+    playbook: incident.playbook ?? deps.settings.defaultPlaybook,
+    phase: "immediate",
+    hostNames: incident.hosts,
+    requestedBy: incident.declaredBy,
+  });
+}

@@ -1,0 +1,55 @@
+import type { KeyFigureTargets } from "../domain/key-figures";
+import { RUNBOOK_TARGETS } from "../domain/key-figures";
+import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../domain/phase-clock";
+import type { ApprovalStore } from "../ports/approval-store";
+import type { Chat } from "../ports/chat";
+import type { Clock } from "../ports/clock";
+import type { IncidentStore } from "../ports/incident-store";
+import type { JobQueue } from "../ports/job-queue";
+import type { PlaybookRunner } from "../ports/playbook-runner";
+import type { RunStore } from "../ports/run-store";
+import type { TimelineStore } from "../ports/timeline-store";
+
+/** What the lifecycle use cases read from configuration; main.ts builds it from the environment. */
+export interface LifecycleSettings {
+  /** One incident-clock minute in real milliseconds (PHASE_MINUTE_MS). */
+  phaseMinuteMs: number;
+  reminders: RemindersBySeverity;
+  /** INCIDENT_APPROVERS: empty means nobody can approve. */
+  approvers: readonly string[];
+  allowSelfApproval: boolean;
+  /** INCIDENT_RESPONDERS: invited to every incident channel. */
+  responders: readonly string[];
+  /** The playbook a new incident runs, phase by phase. */
+  defaultPlaybook: string;
+  /** Step output longer than this is cut in chat (the timeline keeps the engine's capped output). */
+  maxChatOutputChars: number;
+  targets: KeyFigureTargets;
+}
+
+export const DEFAULT_SETTINGS: LifecycleSettings = {
+  phaseMinuteMs: 60_000,
+  reminders: DEFAULT_REMINDERS_BY_SEVERITY,
+  approvers: [],
+  allowSelfApproval: false,
+  responders: [],
+  defaultPlaybook: "apache-502",
+  maxChatOutputChars: 2500,
+  targets: RUNBOOK_TARGETS,
+};
+
+/** Every port the lifecycle uses; each use case takes this object and its own input. */
+export interface LifecycleDeps {
+  incidents: IncidentStore;
+  timeline: TimelineStore;
+  runs: RunStore;
+  approvals: ApprovalStore;
+  queue: JobQueue;
+  clock: Clock;
+  runner: PlaybookRunner;
+  chat: Chat;
+  settings: LifecycleSettings;
+  /** A short random suffix for new ids (lower-case letters and digits). */
+  randomSuffix(): string;
+  log?(message: string, details?: Record<string, unknown>): void;
+}

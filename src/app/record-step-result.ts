@@ -1,0 +1,55 @@
+import { BOT } from "../domain/incident";
+import type { StepResult } from "../domain/step-result";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { recordEvent } from "./record-event";
+
+export interface StepRef {
+  incidentId: string;
+  runId: string;
+  host: string;
+  stepId: string;
+  title: string;
+}
+
+const stepKey = (kind: string, s: StepRef): string => `${kind}:${s.runId}:${s.host}:${s.stepId}`;
+
+export async function recordStepStarted(deps: LifecycleDeps, step: StepRef): Promise<void> {
+  await recordEvent(deps, step.incidentId, {
+    type: "step-started",
+    key: stepKey("step-started", step),
+    at: deps.clock.now(),
+    actor: BOT,
+    summary: `Step ${step.stepId} started on ${step.host}`,
+    details: { runId: step.runId, host: step.host, stepId: step.stepId, title: step.title },
+  });
+}
+
+/**
+ * Records the result where a retried job finds it (so the step is skipped) and as a timeline
+ * event; both writes are idempotent, so recording the same result twice changes nothing.
+ */
+export async function recordStepResult(
+  deps: LifecycleDeps,
+  step: StepRef,
+  result: StepResult,
+): Promise<void> {
+  await deps.runs.recordStepResult(step.runId, step.host, result);
+  await recordEvent(deps, step.incidentId, {
+    type: "step-finished",
+    key: stepKey("step-finished", step),
+    at: deps.clock.now(),
+    actor: BOT,
+    summary: `Step ${step.stepId} on ${step.host}: ${result.status}${result.reason ? ` (${result.reason})` : ""}`,
+    details: {
+      runId: step.runId,
+      host: step.host,
+      stepId: step.stepId,
+      title: step.title,
+      status: result.status,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      output: result.output,
+      ...(result.reason ? { reason: result.reason } : {}),
+    },
+  });
+}

@@ -1,0 +1,87 @@
+import {
+  Approval,
+  approvalIdFor,
+  DEFAULT_APPROVAL_EXPIRY_MS,
+  durationMs,
+} from "../domain/approval";
+import { BOT, person } from "../domain/incident";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { recordEvent } from "./record-event";
+import { fail, succeed, type UseCaseResult } from "./use-case-result";
+
+export interface RequestApprovalInput {
+  runId: string;
+  stepId: string;
+  /** A person's id, or "bot". */
+  requestedBy: string;
+}
+
+/**
+ * Asks for approval to run one remediation step on the run's hosts. The approval id comes from the
+ * run and step, so asking twice yields the same request. Expiry (`approvalExpiresAfter`, default
+ * 10m) is in incident-clock time, so a shrunken PHASE_MINUTE_MS shrinks it too.
+ */
+export async function requestApproval(
+  deps: LifecycleDeps,
+  input: RequestApprovalInput,
+): Promise<UseCaseResult<Approval>> {
+  const run = await deps.runs.getRun(input.runId);
+  if (!run) return fail("not-found", `No run ${input.runId}.`);
+  const playbook = await deps.runner.getPlaybook(run.playbook);
+  const step = playbook?.phases[run.phase]?.find((s) => s.id === input.stepId);
+  if (!playbook || !step || step.kind !== "remediation") {
+    return fail("invalid-input", `${input.stepId} is not a remediation step of ${run.playbook}.`);
+  }
+  const now = deps.clock.now();
+  const scale = deps.settings.phaseMinuteMs / 60_000;
+  const ttl = step.approvalExpiresAfter
+    ? durationMs(step.approvalExpiresAfter)
+    : DEFAULT_APPROVAL_EXPIRY_MS;
+  const hosts = await deps.runner.resolveHosts(run.hosts);
+  const commands = new Set<string>();
+  for (const host of hosts) {
+    const plan = deps.runner.planCommands(playbook, run.phase, host);
+    for (const c of plan.find((p) => p.stepId === step.id)?.commands ?? []) commands.add(c);
+  }
+  const approval = Approval.parse({
+    id: approvalIdFor(run.runId, step.id),
+    incidentId: run.incidentId,
+    runId: run.runId,
+    playbook: run.playbook,
+    stepId: step.id,
+    title: step.title,
+    hosts: run.hosts,
+    commands: [...commands],
+    precheck: step.precheck.run,
+    requestedBy: input.requestedBy,
+    requestedAt: now,
+    expiresAt: now + Math.round(ttl * scale),
+  });
+  await deps.approvals.create(approval);
+  const stored = (await deps.approvals.get(approval.id))?.approval ?? approval;
+  await recordEvent(deps, run.incidentId, {
+    type: "approval-requested",
+    key: `approval-requested:${stored.id}`,
+    at: stored.requestedAt,
+    actor: stored.requestedBy === "bot" ? BOT : person(stored.requestedBy),
+    summary: `Approval requested: ${stored.title} on ${stored.hosts.join(", ")}`,
+    details: {
+      approvalId: stored.id,
+      runId: stored.runId,
+      stepId: stored.stepId,
+      title: stored.title,
+      hosts: stored.hosts,
+      commands: stored.commands,
+      requestedBy: stored.requestedBy,
+      expiresAt: stored.expiresAt,
+      ...(stored.precheck ? { precheck: stored.precheck } : {}),
+    },
+  });
+  await deps.queue.schedule({
+    kind: "approval-expiry",
+    incidentId: stored.incidentId,
+    approvalId: stored.id,
+    dueAt: stored.expiresAt,
+  });
+  return succeed(stored);
+}

@@ -1,0 +1,196 @@
+import { diagnoseFleet, diagnoseHost, type StepEvidence } from "../domain/diagnosis";
+import type { Phase } from "../domain/phase";
+import type { Playbook, Step, StepKind } from "../domain/playbook";
+import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
+import type { HostTarget, RemoteExecutor } from "../ports/remote-executor";
+import { CANNOT_REACH, HostConnection, engineDefaults } from "./playbook-engine-connection";
+import type { EngineOptions } from "./playbook-engine-connection";
+import {
+  PlaybookInputError,
+  describeRemediation,
+  hostVariables,
+  notRun,
+  runCommandStep,
+  stepCommands,
+} from "./playbook-engine-steps";
+
+export { CANNOT_REACH, engineDefaults, type EngineOptions } from "./playbook-engine-connection";
+export { PlaybookInputError } from "./playbook-engine-steps";
+
+export interface ResolvedHost {
+  name: string;
+  target: HostTarget;
+  vars: Record<string, string | number>;
+}
+
+export interface StepHooks {
+  onStepStarted?(host: string, step: Step): Promise<void> | void;
+  onStepFinished?(host: string, step: Step, result: StepResult): Promise<void> | void;
+  /** A result already recorded (e.g. before a worker crash): the step is not run again. */
+  shouldSkip?(host: string, step: Step): Promise<StepResult | null> | StepResult | null;
+}
+
+/** The log window parsers look at: the playbook's `window_minutes` variable, else 15. */
+const WINDOW_VARIABLE = "window_minutes";
+const DEFAULT_WINDOW_MINUTES = 15;
+
+/**
+ * Runs steps on one host, in order, over one connection. Never throws for host trouble: an
+ * unreachable host, refused auth or a timeout become `error` results with the reason. Diagnostic
+ * steps are `ok` whatever they found; checks are `ok`/`failed`; remediations wait for approval;
+ * manual items are `skipped` (a human ticks them).
+ */
+export async function runHostSteps(
+  executor: RemoteExecutor,
+  playbook: Playbook,
+  steps: Step[],
+  host: ResolvedHost,
+  hooks: StepHooks = {},
+  options: EngineOptions = {},
+): Promise<HostReport> {
+  return (await runHost(executor, playbook, steps, host, hooks, options)).report;
+}
+
+async function runHost(
+  executor: RemoteExecutor,
+  playbook: Playbook,
+  steps: Step[],
+  host: ResolvedHost,
+  hooks: StepHooks,
+  options: EngineOptions,
+): Promise<{ report: HostReport; reachable: boolean }> {
+  const { values, problems } = hostVariables(playbook, host.vars);
+  const connectTimeoutMs = options.connectTimeoutMs ?? engineDefaults.connectTimeoutMs;
+  const connection = new HostConnection(executor, host.target, connectTimeoutMs);
+  const limits = {
+    defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? engineDefaults.defaultStepTimeoutMs,
+    maxOutputBytes: options.maxOutputBytes ?? engineDefaults.maxOutputBytes,
+  };
+  const results: StepResult[] = [];
+  try {
+    for (const step of steps) {
+      const recorded = await hooks.shouldSkip?.(host.name, step);
+      if (recorded) {
+        results.push(recorded);
+        continue;
+      }
+      await hooks.onStepStarted?.(host.name, step);
+      const result = await runStep(connection, step, values, problems, limits);
+      results.push(result);
+      await hooks.onStepFinished?.(host.name, step, result);
+    }
+  } finally {
+    await connection.close();
+  }
+  const reachable = connection.reachable || !results.some(isUnreachable);
+  const nowMs = options.nowMs?.() ?? Date.now();
+  const windowMinutes = Number(values[WINDOW_VARIABLE] ?? DEFAULT_WINDOW_MINUTES);
+  const findings = diagnoseHost(evidenceOf(steps, results), { windowMinutes, nowMs });
+  return { report: { host: host.name, steps: results, findings }, reachable };
+}
+
+async function runStep(
+  connection: HostConnection,
+  step: Step,
+  values: Record<string, string>,
+  problems: string[],
+  limits: { defaultStepTimeoutMs: number; maxOutputBytes: number },
+): Promise<StepResult> {
+  if (step.kind === "manual") {
+    return notRun(step.id, "skipped", "manual checklist item: a responder ticks it off");
+  }
+  if (problems.length > 0) {
+    return notRun(step.id, "error", `invalid variables: ${problems.join("; ")}`);
+  }
+  if (step.kind === "remediation") {
+    const plan = describeRemediation(step, values);
+    return notRun(step.id, "awaiting-approval", "needs a human's approval before it runs", plan);
+  }
+  return runCommandStep(connection, step, values, limits);
+}
+
+function isUnreachable(result: StepResult): boolean {
+  return result.status === "error" && (result.reason ?? "").startsWith(CANNOT_REACH);
+}
+
+/** Was the host reached? False when its steps failed only because it could not be connected. */
+export function hostWasReachable(report: HostReport): boolean {
+  return !report.steps.some(isUnreachable);
+}
+
+function evidenceOf(steps: Step[], results: StepResult[]): StepEvidence[] {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  return steps.flatMap((step) => {
+    const result = byId.get(step.id);
+    if (!result || (step.kind !== "diagnostic" && step.kind !== "check") || !step.parse) return [];
+    const { status, exitCode, output } = result;
+    return [{ stepId: step.id, parser: step.parse, status, exitCode, output }];
+  });
+}
+
+/**
+ * Runs one phase of a playbook on every host, hosts in parallel up to `concurrency`, then
+ * diagnoses the fleet. Host order in the report is the input order.
+ */
+export async function runPlaybook(
+  deps: { executor: RemoteExecutor; nowMs(): number },
+  input: { playbook: Playbook; phase: Phase; hosts: ResolvedHost[]; concurrency?: number },
+  hooks: StepHooks = {},
+  options: EngineOptions = {},
+): Promise<PlaybookRunReport> {
+  const steps = input.playbook.phases[input.phase] ?? [];
+  const limit = Math.max(1, input.concurrency ?? engineDefaults.concurrency);
+  const outcomes = await mapWithLimit(input.hosts, limit, (host) =>
+    runHost(deps.executor, input.playbook, steps, host, hooks, { nowMs: deps.nowMs, ...options }),
+  );
+  const diagnosis = diagnoseFleet(
+    outcomes.map(({ report, reachable }) => ({
+      host: report.host,
+      reachable,
+      findings: report.findings,
+    })),
+  );
+  return {
+    playbook: input.playbook.id,
+    phase: input.phase,
+    hosts: outcomes.map((outcome) => outcome.report),
+    diagnosis,
+  };
+}
+
+async function mapWithLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The exact commands each step of a phase would run on a host (for `--dry-run` and approval
+ * messages). Throws PlaybookInputError when the host's variables do not fit the playbook.
+ */
+export function planCommands(
+  playbook: Playbook,
+  phase: Phase,
+  host: ResolvedHost,
+): { stepId: string; kind: StepKind; commands: string[] }[] {
+  const { values, problems } = hostVariables(playbook, host.vars);
+  if (problems.length > 0) {
+    throw new PlaybookInputError(`${host.name}: ${problems.join("; ")}`);
+  }
+  return (playbook.phases[phase] ?? []).map((step) => ({
+    stepId: step.id,
+    kind: step.kind,
+    commands: stepCommands(step, values),
+  }));
+}

@@ -1,0 +1,83 @@
+import { parseDuration } from "../domain/duration";
+import type { Playbook, RemediationStep } from "../domain/playbook";
+import type { StepResult } from "../domain/step-result";
+import type { RemoteExecutor } from "../ports/remote-executor";
+import { HostConnection, engineDefaults } from "./playbook-engine-connection";
+import type { EngineOptions } from "./playbook-engine-connection";
+import { hostVariables, notRun, runGuarded, timeoutOf } from "./playbook-engine-steps";
+import type { ResolvedHost } from "./run-playbook";
+
+export interface RemediationOutcome {
+  precheck: StepResult;
+  /** Null when the precheck did not pass: the action never ran. */
+  action: StepResult | null;
+  /** Null when the action did not run to completion. */
+  verification: StepResult | null;
+}
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs an approved remediation on one host: precheck → action → verification, over one
+ * connection. The action runs only when the precheck passed (configtest before any reload); the
+ * verification is tried up to `verify.attempts` times, `verify.interval` apart.
+ */
+export async function runRemediation(
+  executor: RemoteExecutor,
+  playbook: Playbook,
+  step: RemediationStep,
+  host: ResolvedHost,
+  options: EngineOptions = {},
+): Promise<RemediationOutcome> {
+  const ids = { precheck: `${step.id}.precheck`, action: step.id, verify: `${step.id}.verify` };
+  const { values, problems } = hostVariables(playbook, host.vars);
+  if (problems.length > 0) {
+    const reason = `invalid variables: ${problems.join("; ")}`;
+    return { precheck: notRun(ids.precheck, "error", reason), action: null, verification: null };
+  }
+  const connectTimeoutMs = options.connectTimeoutMs ?? engineDefaults.connectTimeoutMs;
+  const connection = new HostConnection(executor, host.target, connectTimeoutMs);
+  const maxOutputBytes = options.maxOutputBytes ?? engineDefaults.maxOutputBytes;
+  const fallbackMs = options.defaultStepTimeoutMs ?? engineDefaults.defaultStepTimeoutMs;
+  try {
+    const precheck = await runGuarded(connection, ids.precheck, step.precheck.run, values, {
+      timeoutMs: timeoutOf(step, fallbackMs, step.precheck),
+      maxOutputBytes,
+      expect: step.precheck.expect,
+    });
+    if (precheck.status !== "ok") return { precheck, action: null, verification: null };
+    const action = await runGuarded(connection, ids.action, step.run, values, {
+      timeoutMs: timeoutOf(step, fallbackMs),
+      maxOutputBytes,
+      expect: {},
+    });
+    if (action.status === "error") return { precheck, action, verification: null };
+    const verification = await verify(connection, step, values, ids.verify, {
+      timeoutMs: timeoutOf(step, fallbackMs, step.verify),
+      maxOutputBytes,
+      sleep: options.sleep ?? sleepFor,
+    });
+    return { precheck, action, verification };
+  } finally {
+    await connection.close();
+  }
+}
+
+async function verify(
+  connection: HostConnection,
+  step: RemediationStep,
+  values: Record<string, string>,
+  id: string,
+  how: { timeoutMs: number; maxOutputBytes: number; sleep(ms: number): Promise<void> },
+): Promise<StepResult> {
+  const { attempts, interval, expect, run } = step.verify;
+  let last: StepResult | null = null;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    if (attempt > 1) await how.sleep(parseDuration(interval));
+    last = await runGuarded(connection, id, run, values, { ...how, expect });
+    if (last.status === "ok" || last.status === "error") return last;
+  }
+  // attempts >= 1 (schema), so `last` is set; the reason says how often it was tried.
+  const result = last as StepResult;
+  return { ...result, reason: `${result.reason ?? "not met"} (after ${attempts} attempts)` };
+}

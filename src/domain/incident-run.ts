@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { Phase } from "./phase";
+
+/**
+ * One run of a playbook's phase on an incident's hosts. Run ids are safe as BullMQ job-id parts
+ * (no ':' and not all digits): `run-<incident id>-<phase>-<n>`.
+ */
+export const IncidentRun = z.object({
+  runId: z.string().regex(/^run-[a-z0-9-]{1,120}$/),
+  incidentId: z.string(),
+  playbook: z.string(),
+  phase: Phase,
+  /** Resolved inventory host names (groups expanded). */
+  hosts: z.array(z.string()),
+  startedAt: z.number().int(),
+  requestedBy: z.string(),
+});
+export type IncidentRun = z.infer<typeof IncidentRun>;
+
+export function runIdFor(incidentId: string, phase: Phase, n: number): string {
+  return `run-${incidentId}-${phase}-${n}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}

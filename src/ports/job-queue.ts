@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { ClockEntry } from "../domain/phase-clock";
+
+/**
+ * The background work of an incident, as jobs. Payloads are zod schemas so the worker parses them
+ * again on the way in. Every enqueue is idempotent: the queue derives a deterministic job id from
+ * the payload, so enqueueing the same work twice leaves one job.
+ *
+ * Granularity: one host-run job per (run, host). It runs that host's steps of the phase in order
+ * over one SSH connection and records each result, so a retry after a crash skips finished steps;
+ * remediation never runs inside it. Remediation is one job per (approval, host), never retried.
+ */
+export const HostRunJob = z.object({ incidentId: z.string(), runId: z.string(), host: z.string() });
+export type HostRunJob = z.infer<typeof HostRunJob>;
+
+export const RemediationJob = z.object({
+  incidentId: z.string(),
+  approvalId: z.string(),
+  host: z.string(),
+});
+export type RemediationJob = z.infer<typeof RemediationJob>;
+
+export const ClockJob = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("clock-entry"),
+    incidentId: z.string(),
+    entry: ClockEntry,
+    dueAt: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal("approval-expiry"),
+    incidentId: z.string(),
+    approvalId: z.string(),
+    dueAt: z.number().int(),
+  }),
+]);
+export type ClockJob = z.infer<typeof ClockJob>;
+
+export const AnnounceJob = z.object({ incidentId: z.string(), eventKey: z.string() });
+export type AnnounceJob = z.infer<typeof AnnounceJob>;
+
+export interface JobQueue {
+  enqueueHostRun(job: HostRunJob): Promise<void>;
+  enqueueRemediation(job: RemediationJob): Promise<void>;
+  /** A delayed job due at `job.dueAt` (epoch ms); survives restarts of every process. */
+  schedule(job: ClockJob): Promise<void>;
+  /** Removes pending clock entries of the incident by name (see clockEntryName). */
+  cancelClockEntries(incidentId: string, names: readonly string[]): Promise<void>;
+  cancelApprovalExpiry(approvalId: string): Promise<void>;
+  /** Asks the announce worker to tell the chat about an event already in the timeline. */
+  announce(job: AnnounceJob): Promise<void>;
+}

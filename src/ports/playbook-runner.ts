@@ -1,0 +1,46 @@
+import type { Phase } from "../domain/phase";
+import type { Playbook, Step } from "../domain/playbook";
+import type { HostReport, StepResult } from "../domain/step-result";
+import type { HostTarget } from "./remote-executor";
+
+/**
+ * The engine as the lifecycle sees it: find a playbook, resolve host names, run one host's steps,
+ * run one remediation. main.ts wires it to the engine (app/run-playbook.ts, app/run-remediation.ts)
+ * with the SSH executor; unit tests use a fake. Shapes match the engine's ResolvedHost / StepHooks.
+ */
+export interface RunnerHost {
+  name: string;
+  target: HostTarget;
+  vars: Record<string, string | number>;
+}
+
+export interface RunnerHooks {
+  onStepStarted?(host: string, step: Step): Promise<void> | void;
+  onStepFinished?(host: string, step: Step, result: StepResult): Promise<void> | void;
+  shouldSkip?(host: string, step: Step): Promise<StepResult | null> | StepResult | null;
+}
+
+export interface RemediationResult {
+  precheck: StepResult;
+  action: StepResult | null;
+  verification: StepResult | null;
+}
+
+export interface PlaybookRunner {
+  getPlaybook(id: string): Promise<Playbook | null>;
+  /** Expands groups and looks hosts up in the inventory; throws on unknown names. */
+  resolveHosts(names: readonly string[]): Promise<RunnerHost[]>;
+  runHostSteps(
+    playbook: Playbook,
+    steps: Step[],
+    host: RunnerHost,
+    hooks: RunnerHooks,
+  ): Promise<HostReport>;
+  runRemediation(playbook: Playbook, stepId: string, host: RunnerHost): Promise<RemediationResult>;
+  /** The exact commands a step will run on a host (shown on the approval card). */
+  planCommands(
+    playbook: Playbook,
+    phase: Phase,
+    host: RunnerHost,
+  ): { stepId: string; commands: string[] }[];
+}
