@@ -1,0 +1,81 @@
+import { runRemediation } from "../../../src/app/run-remediation";
+import { Playbook, type RemediationStep } from "../../../src/domain/playbook";
+import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
+
+const playbook = Playbook.parse({
+  id: "fix",
+  title: "Fix",
+  description: "Reload",
+  vars: { url: { type: "url", default: "http://127.0.0.1:8080/" } },
+  phases: {
+    immediate: [
+      {
+        id: "reload",
+        title: "Reload",
+        kind: "remediation",
+        run: "apache2ctl graceful",
+        precheck: { run: "apache2ctl configtest", expect: { matches: "Syntax OK" } },
+        verify: { run: "curl -fsS {{ url }}", attempts: 3, interval: "1s" },
+      },
+    ],
+  },
+});
+const step = playbook.phases.immediate?.[0] as RemediationStep;
+const host = {
+  name: "p",
+  vars: {},
+  target: {
+    name: "p",
+    address: "127.0.0.1",
+    port: 22,
+    user: "root",
+    privateKeyPath: "k",
+    knownHostsPath: "kh",
+  },
+};
+const noSleep = { sleep: async () => undefined };
+
+describe("runRemediation", () => {
+  it("runs precheck, action and verification in order over one connection", async () => {
+    const executor = new FakeRemoteExecutor().reply(() => ({ stdout: "Syntax OK\n" }));
+    const outcome = await runRemediation(executor, playbook, step, host, noSleep);
+    expect(executor.commands.map((c) => c.command)).toEqual([
+      "apache2ctl configtest",
+      "apache2ctl graceful",
+      "curl -fsS 'http://127.0.0.1:8080/'",
+    ]);
+    expect(executor.connects).toEqual(["p"]);
+    expect([outcome.precheck.status, outcome.action?.status, outcome.verification?.status]).toEqual(
+      ["ok", "ok", "ok"],
+    );
+  });
+
+  it("never runs the action when the precheck fails", async () => {
+    const executor = new FakeRemoteExecutor().reply(() => ({
+      exitCode: 1,
+      stderr: "Syntax error on line 3",
+    }));
+    const outcome = await runRemediation(executor, playbook, step, host, noSleep);
+    expect(executor.commands).toHaveLength(1);
+    expect(outcome).toMatchObject({
+      precheck: { status: "failed" },
+      action: null,
+      verification: null,
+    });
+  });
+
+  it("retries the verification up to its attempts and says how often it tried", async () => {
+    const sleeps: number[] = [];
+    const executor = new FakeRemoteExecutor().reply((_h, command) =>
+      command.startsWith("curl") ? { exitCode: 22 } : { stdout: "Syntax OK" },
+    );
+    const outcome = await runRemediation(executor, playbook, step, host, {
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    expect(sleeps).toEqual([1000, 1000]);
+    expect(outcome.verification).toMatchObject({
+      status: "failed",
+      reason: "exit code 22, expected 0 (after 3 attempts)",
+    });
+  });
+});
