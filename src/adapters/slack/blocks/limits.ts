@@ -1,0 +1,64 @@
+/**
+ * Slack's documented limits, and the helpers that keep every rendered message inside them: a
+ * message Slack refuses (invalid_blocks, msg_too_long) is a message lost, so renderers cut with a
+ * visible marker instead.
+ */
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+export const MAX_FIELD_TEXT = 2000;
+export const MAX_HEADER_TEXT = 150;
+export const MAX_MESSAGE_TEXT = 40000;
+export const MAX_BUTTON_VALUE = 2000;
+/** Fallback text Slack shows in notifications; keep it short. */
+export const MAX_FALLBACK_TEXT = 3000;
+
+export const CUT_MARKER = "…(cut)";
+
+/** Cuts `text` to `max` characters, keeping the start and saying it was cut. */
+export function cutEnd(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - CUT_MARKER.length))}${CUT_MARKER}`;
+}
+
+/** Cuts `text` to `max` characters, keeping the end (the newest log lines). */
+export function cutStart(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = `${CUT_MARKER}\n`;
+  return `${marker}${text.slice(text.length - Math.max(0, max - marker.length))}`;
+}
+
+/** Escapes user text for mrkdwn, so a title cannot ping `<!channel>` or fake a link. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A fenced code block whose content fits in one section (backticks in the output are broken). */
+export function codeBlock(code: string, max = MAX_SECTION_TEXT - 8): string {
+  const safe = code.replace(/```/g, "`\u200b``");
+  return "```" + cutStart(safe, max) + "```";
+}
+
+/** `<@U123>` for Slack user ids, the name itself otherwise (the bot, shell names). */
+export function mention(user: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(user) ? `<@${user}>` : escapeMrkdwn(user);
+}
+
+/**
+ * Splits long mrkdwn into section-sized chunks at line breaks, so a long list becomes several
+ * sections rather than one Slack refuses.
+ */
+export function chunkLines(lines: readonly string[], max = MAX_SECTION_TEXT): string[] {
+  const chunks: string[] = [];
+  let current = "";
+  for (const raw of lines) {
+    const line = cutEnd(raw, max);
+    if (current !== "" && current.length + 1 + line.length > max) {
+      chunks.push(current);
+      current = line;
+    } else {
+      current = current === "" ? line : `${current}\n${line}`;
+    }
+  }
+  if (current !== "") chunks.push(current);
+  return chunks;
+}
