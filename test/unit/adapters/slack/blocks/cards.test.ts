@@ -90,7 +90,7 @@ describe("renderIncidentCard", () => {
     const all = texts(blocks.filter((block) => block.type !== "header"));
     expect(all).not.toContain("<!channel>");
     expect(text).not.toContain("<!channel>");
-    expect(all).toContain("&lt;!channel&gt; &amp; friends");
+    expect(text).toContain("&lt;!channel&gt; &amp; friends");
   });
 
   test("stays within 50 blocks and 3000 characters per section with a huge checklist", () => {
