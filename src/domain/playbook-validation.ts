@@ -119,3 +119,32 @@ function checkExpectation(expect: Expectation, at: string): ValidationIssue[] {
       : [],
   );
 }
+
+/**
+ * Problems of an inventory's host vars for one playbook: a value the playbook declares must fit
+ * its type, and a required variable without default must be given by every host.
+ */
+export function checkInventoryVars(
+  hosts: Record<string, { vars: Record<string, string | number> }>,
+  playbook: Playbook,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [host, { vars }] of Object.entries(hosts)) {
+    for (const [name, spec] of Object.entries(playbook.vars)) {
+      const value = vars[name];
+      if (value === undefined) {
+        if (spec.required && spec.default === undefined) {
+          const message = `playbook "${playbook.id}" needs "${name}" (${spec.type}, no default)`;
+          issues.push({ path: `hosts.${host}.vars`, message });
+        }
+        continue;
+      }
+      const problem = checkVariableValue(spec, value);
+      if (problem) {
+        const message = `not a valid ${spec.type} for playbook "${playbook.id}": ${problem}`;
+        issues.push({ path: `hosts.${host}.vars.${name}`, message });
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,35 @@
+import { homedir } from "node:os";
+import { Inventory, hostTarget, selectHosts, type InventoryTarget } from "../../domain/inventory";
+import { loadYamlFile } from "./yaml-file";
+
+export interface InventoryHostEntry {
+  name: string;
+  target: InventoryTarget;
+  vars: Record<string, string | number>;
+}
+
+/** Loads inventory.yml (the CONTRACT format); errors as `file: path.to.field: message`. */
+export async function loadInventory(
+  path: string,
+): Promise<{ inventory: Inventory; errors: [] } | { inventory: null; errors: string[] }> {
+  const loaded = await loadYamlFile(path, Inventory);
+  return loaded.ok
+    ? { inventory: loaded.value, errors: [] }
+    : { inventory: null, errors: loaded.errors };
+}
+
+/**
+ * The hosts of a selection (host names, group names, `all`) with their connection settings (`~`
+ * expanded) and vars. Throws HostSelectionError naming the known hosts and groups.
+ */
+export function resolveInventoryHosts(
+  inventory: Inventory,
+  selection: readonly string[],
+  home = homedir(),
+): InventoryHostEntry[] {
+  return selectHosts(inventory, selection).map((name) => ({
+    name,
+    target: hostTarget(inventory, name, home),
+    vars: inventory.hosts[name]?.vars ?? {},
+  }));
+}

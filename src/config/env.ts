@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The environment of the external contract (CONTRACT.md, "Configuration"). The only module that
+ * interprets environment variables; callers pass `process.env` (plus a `.env` file) in.
+ */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const idList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  );
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .pipe(z.string().regex(/^[0-9]+$/, "a whole number"))
+    .transform(Number)
+    .pipe(z.number().int().positive());
+
+export const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  PORT: positiveInt(3000).pipe(z.number().max(65535)),
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .pipe(z.url().refine((u) => /^rediss?:\/\//.test(u), "a redis:// or rediss:// URL")),
+  INVENTORY: z.string().min(1).default("./inventory.yml"),
+  PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
+  INCIDENT_RESPONDERS: idList,
+  INCIDENT_APPROVERS: idList,
+  PHASE_MINUTE_MS: positiveInt(60_000),
+});
+
+export interface Config {
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  port: number;
+  redisUrl: string;
+  inventoryPath: string;
+  playbooksDir: string;
+  responders: string[];
+  approvers: string[];
+  phaseMinuteMs: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Typed configuration, or every problem at once (`PORT: a whole number`). */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.map(String).join(".") || "environment"}: ${issue.message}`,
+    );
+    return { ok: false, problems };
+  }
+  const e = result.data;
+  return {
+    ok: true,
+    config: {
+      slack: {
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL,
+      },
+      port: e.PORT,
+      redisUrl: e.REDIS_URL,
+      inventoryPath: e.INVENTORY,
+      playbooksDir: e.PLAYBOOKS_DIR,
+      responders: e.INCIDENT_RESPONDERS,
+      approvers: e.INCIDENT_APPROVERS,
+      phaseMinuteMs: e.PHASE_MINUTE_MS,
+    },
+  };
+}
+
+/**
+ * `KEY=value` lines of a .env file: `#` comments, optional `export `, single or double quotes
+ * (double quotes understand \n). Lines that are not assignments are ignored.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const key = match[1] ?? "";
+    values[key] = unquote(match[2] ?? "");
+  }
+  return values;
+}
+
+function unquote(raw: string): string {
+  if (raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'")) return raw.slice(1, -1);
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    return raw.slice(1, -1).replace(/\\n/g, "\n").replace(/\\"/g, '"');
+  }
+  return raw.replace(/\s+#.*$/, "");
+}
+
+/**
+ * The environment with a `.env` file's values underneath: variables already set win, as with
+ * every dotenv tool. A missing file is normal; an unreadable one is reported by the caller.
+ */
+export function environmentWithDotEnv(
+  env: Record<string, string | undefined>,
+  path = ".env",
+): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return env;
+    throw error;
+  }
+  return { ...parseDotEnv(text), ...env };
+}

@@ -1,0 +1,59 @@
+import { loadConfig, parseDotEnv } from "../../../src/config/env";
+
+describe("configuration from the environment", () => {
+  it("gives the CONTRACT's defaults for an empty environment", () => {
+    const result = loadConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        slack: {
+          botToken: undefined,
+          signingSecret: undefined,
+          appToken: undefined,
+          apiUrl: undefined,
+        },
+        port: 3000,
+        redisUrl: "redis://127.0.0.1:6379",
+        inventoryPath: "./inventory.yml",
+        playbooksDir: "./playbooks",
+        responders: [],
+        approvers: [],
+        phaseMinuteMs: 60000,
+      },
+    });
+  });
+
+  it("reads every variable and splits the id lists", () => {
+    const result = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_API_URL: "http://127.0.0.1:9999/api/",
+      PORT: "8080",
+      INCIDENT_APPROVERS: "U1, U2,,",
+      PHASE_MINUTE_MS: "50",
+      INVENTORY: "lab/inventory.yml",
+    });
+    expect(result.ok && result.config).toMatchObject({
+      slack: { botToken: "xoxb-1", apiUrl: "http://127.0.0.1:9999/api/" },
+      port: 8080,
+      approvers: ["U1", "U2"],
+      phaseMinuteMs: 50,
+      inventoryPath: "lab/inventory.yml",
+    });
+  });
+
+  it("lists every problem at once", () => {
+    const result = loadConfig({ PORT: "http", REDIS_URL: "http://x", PHASE_MINUTE_MS: "0" });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.map((p) => p.split(":")[0])).toEqual([
+      "PORT",
+      "REDIS_URL",
+      "PHASE_MINUTE_MS",
+    ]);
+  });
+
+  it("parses .env files with comments, export and quotes", () => {
+    expect(
+      parseDotEnv("# c\nexport A=1\nB = \"two words\"\nC='x # y'\nD=plain # note\nnot a line\n"),
+    ).toEqual({ A: "1", B: "two words", C: "x # y", D: "plain" });
+  });
+});
