@@ -1,41 +1,21 @@
-import { ParserName } from "./parser-name";
-import { Diagnosis, Finding, StepStatus } from "../step-result";
+import { Finding } from "../step-result";
+import { collectHostEvidence, DiagnosisContext, StepEvidence } from "./host-evidence";
+import { findingsFor } from "./host-findings";
 
 /**
- * The diagnosis entry points the engine calls. Work in progress: the bodies are placeholders until
- * the parsers and rules land; the signatures are final.
+ * The diagnosis the engine calls: `diagnoseHost` per host with its steps' outputs, then
+ * `diagnoseFleet` once for the incident. Pure: no I/O, no clock (the caller passes `nowMs`).
  */
-export interface StepEvidence {
-  stepId: string;
-  parser: ParserName;
-  status: StepStatus;
-  exitCode: number | null;
-  /** stdout followed by stderr, capped (may end with a truncation marker line). */
-  output: string;
-}
+export type { StepEvidence, DiagnosisContext } from "./host-evidence";
+export type { FleetHostReport } from "./fleet";
+export { diagnoseFleet, primaryCause } from "./fleet";
+export { recommendationFor } from "./recommendations";
 
-export interface DiagnosisContext {
-  windowMinutes: number;
-  nowMs: number;
-}
-
+/**
+ * The host's findings, its main cause first: the traffic cause (refused, timeout…), then
+ * `config_invalid` when configtest fails (a broken config blocks every reload even when traffic is
+ * fine), then `healthy` or `unknown` when no traffic cause was found. Never empty.
+ */
 export function diagnoseHost(evidence: StepEvidence[], context: DiagnosisContext): Finding[] {
-  void evidence;
-  void context;
-  return [{ cause: "unknown", evidence: [], confidence: 0 }];
-}
-
-export interface FleetHostReport {
-  host: string;
-  reachable: boolean;
-  findings: Finding[];
-}
-
-export function diagnoseFleet(reports: FleetHostReport[]): Diagnosis {
-  return {
-    cause: "unknown",
-    hosts: reports.map((r) => r.host),
-    summary: "Diagnosis not implemented yet.",
-    recommendation: "Read the step outputs.",
-  };
+  return findingsFor(collectHostEvidence(evidence, context));
 }

@@ -1,0 +1,107 @@
+import { Cause } from "../cause";
+import { Diagnosis, Finding } from "../step-result";
+import { causePhrase, recommendationFor } from "./recommendations";
+import { upstreamsNamedIn } from "./upstream-named";
+
+export interface FleetHostReport {
+  host: string;
+  reachable: boolean;
+  findings: Finding[];
+}
+
+/** Secondary findings this sure are worth naming next to the main cause (e.g. a broken config). */
+const SECONDARY_CONFIDENCE = 0.5;
+
+interface CauseGroup {
+  cause: Cause;
+  hosts: string[];
+  evidence: string[];
+  confidence: number;
+}
+
+/** The host's main cause is its first finding (see host-findings.ts for the order). */
+export function primaryCause(findings: readonly Finding[]): Cause {
+  return findings[0]?.cause ?? "unknown";
+}
+
+function groupByCause(reports: readonly FleetHostReport[]): {
+  primary: CauseGroup[];
+  secondary: CauseGroup[];
+} {
+  const primary = new Map<Cause, CauseGroup>();
+  const secondary = new Map<Cause, CauseGroup>();
+  const add = (into: Map<Cause, CauseGroup>, host: string, finding: Finding): void => {
+    const group = into.get(finding.cause) ?? {
+      cause: finding.cause,
+      hosts: [],
+      evidence: [],
+      confidence: 0,
+    };
+    if (!group.hosts.includes(host)) group.hosts.push(host);
+    group.evidence.push(...finding.evidence);
+    group.confidence = Math.max(group.confidence, finding.confidence);
+    into.set(finding.cause, group);
+  };
+  for (const report of reports) {
+    const [first, ...rest] = report.findings;
+    add(primary, report.host, first ?? { cause: "unknown", evidence: [], confidence: 0 });
+    for (const finding of rest) {
+      const meaningful = finding.cause !== "healthy" && finding.cause !== "unknown";
+      if (meaningful && finding.confidence >= SECONDARY_CONFIDENCE) {
+        add(secondary, report.host, finding);
+      }
+    }
+  }
+  return { primary: [...primary.values()], secondary: [...secondary.values()] };
+}
+
+/** A real problem on one host outranks "healthy" on many; then more hosts, then surer. */
+function severity(group: CauseGroup): number {
+  if (group.cause === "healthy") return 0;
+  if (group.cause === "unknown") return 1;
+  return 2;
+}
+
+function listHosts(hosts: readonly string[]): string {
+  if (hosts.length <= 1) return hosts[0] ?? "no host";
+  return `${hosts.slice(0, -1).join(", ")} and ${hosts[hosts.length - 1]}`;
+}
+
+function sentenceFor(group: CauseGroup): string {
+  const upstreams = upstreamsNamedIn(group.evidence);
+  const about = upstreams.length ? ` (${upstreams.slice(0, 3).join(", ")})` : "";
+  return `${listHosts(group.hosts)}: ${causePhrase[group.cause]}${about}.`;
+}
+
+export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
+  const reached = reports.filter((r) => r.reachable);
+  const unreachable = reports.filter((r) => !r.reachable).map((r) => r.host);
+  const missing = unreachable.length
+    ? ` ${listHosts(unreachable)} could not be reached and ${unreachable.length > 1 ? "were" : "was"} not diagnosed.`
+    : "";
+  const { primary, secondary } = groupByCause(reached);
+  primary.sort(
+    (a, b) =>
+      severity(b) - severity(a) || b.hosts.length - a.hosts.length || b.confidence - a.confidence,
+  );
+  const main = primary[0];
+  if (!main) {
+    return {
+      cause: "unknown",
+      hosts: [],
+      summary: `No host could be diagnosed.${missing}`,
+      recommendation: `Check that the proxy hosts are up and reachable over SSH (address, port, key, known_hosts), then run the playbook again.`,
+    };
+  }
+  const others = [...primary.slice(1), ...secondary.filter((g) => g.cause !== main.cause)];
+  const upstream = upstreamsNamedIn(main.evidence)[0] ?? "the upstream";
+  const summary = [main, ...others].map(sentenceFor).join(" ") + missing;
+  const diagnosis: Diagnosis = {
+    cause: main.cause,
+    hosts: main.hosts,
+    summary,
+    recommendation: recommendationFor(main.cause, listHosts(main.hosts), upstream),
+  };
+  if (others.length) diagnosis.others = others.map((g) => ({ cause: g.cause, hosts: g.hosts }));
+  return diagnosis;
+}

@@ -1,0 +1,127 @@
+import { Cause } from "../cause";
+import { Finding } from "../step-result";
+import { HostEvidence } from "./host-evidence";
+import { Signal } from "./signal";
+
+const MAX_EVIDENCE = 4;
+
+/** Causes about traffic right now, as opposed to the config on disk or "all is well". */
+const TRAFFIC_CAUSES: readonly Cause[] = [
+  "upstream_refused",
+  "upstream_timeout",
+  "upstream_bad_response",
+  "upstream_reset",
+  "dns_failure",
+  "backend_tls",
+  "proxy_exhausted",
+];
+
+/**
+ * Independent kinds of observation add up (`1 - Π(1 - w)`); within one kind (all log lines, one
+ * probe) the strongest counts, plus a little when it repeats, so a flood of one line is not proof.
+ */
+function confidenceOf(signals: readonly Signal[]): number {
+  const byKind = new Map<string, Signal[]>();
+  for (const s of signals) {
+    const kind = s.source.split(":")[0] ?? s.source;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), s]);
+  }
+  let doubt = 1;
+  for (const group of byKind.values()) {
+    const strongest = Math.max(...group.map((s) => s.weight));
+    const repeated = group.length >= 3 ? 0.05 : 0;
+    doubt *= 1 - Math.min(0.95, strongest + repeated);
+  }
+  return Math.round(Math.min(0.99, 1 - doubt) * 100) / 100;
+}
+
+/** Log lines differ by time, pid and client port; compare them without those. */
+function sameness(line: string): string {
+  return line
+    .replace(/^\[[^\]]*\] /, "")
+    .replace(/\[pid \d+(?::tid \d+)?\] /, "")
+    .replace(/\[client [^\]]*\] /, "")
+    .replace(/ after \d+ ms/, "");
+}
+
+/** The most telling few lines: strongest first, newest first among equals, each said once. */
+function pickEvidence(signals: readonly Signal[], extra: readonly string[]): string[] {
+  const ordered = signals
+    .map((s, index) => ({ s, index }))
+    .sort((a, b) => b.s.weight - a.s.weight || b.index - a.index);
+  const seen = new Set<string>();
+  const picked: string[] = [];
+  const bySource = new Map<string, number>();
+  for (const { s } of ordered) {
+    const key = sameness(s.evidence);
+    // At most two lines per source, so a probe line still makes it next to the log lines.
+    const count = bySource.get(s.source) ?? 0;
+    if (seen.has(key) || count >= 2) continue;
+    seen.add(key);
+    bySource.set(s.source, count + 1);
+    picked.push(s.evidence);
+  }
+  return [...picked.slice(0, MAX_EVIDENCE - extra.length), ...extra];
+}
+
+/**
+ * A TLS handshake failure also fails the request body (AH01084/AH01097): with a handshake error in
+ * the log those lines are part of the TLS story (and name the upstream), not a reset.
+ */
+function withoutEchoes(signals: readonly Signal[]): Signal[] {
+  const tls = signals.some((s) => s.cause === "backend_tls" && s.source.startsWith("log"));
+  if (!tls) return [...signals];
+  const echo = (s: Signal): boolean => s.source === "log:AH01084" || s.source === "log:AH01097";
+  return signals.map((s) => (echo(s) ? { ...s, cause: "backend_tls", weight: 0.2 } : s));
+}
+
+/**
+ * Order: the traffic causes (strongest first; Apache saying it reached MaxRequestWorkers first of
+ * all, since timeouts and refusals follow from it), then a broken config on disk, then the rest.
+ */
+function rank(finding: Finding, signals: readonly Signal[]): number {
+  if (finding.cause === "proxy_exhausted" && signals.some((s) => s.weight >= 0.85)) return 3;
+  if (TRAFFIC_CAUSES.includes(finding.cause)) return 2;
+  if (finding.cause === "config_invalid") return 1;
+  return 0;
+}
+
+export function findingsFor(evidence: HostEvidence): Finding[] {
+  const signals = withoutEchoes(evidence.signals);
+  const accessSample = evidence.access?.samples[0];
+  const ranked: { finding: Finding; rank: number }[] = [];
+  for (const cause of new Set(signals.map((s) => s.cause))) {
+    const own = signals.filter((s) => s.cause === cause);
+    const extra = cause !== "config_invalid" && accessSample ? [accessSample] : [];
+    const finding = { cause, evidence: pickEvidence(own, extra), confidence: confidenceOf(own) };
+    ranked.push({ finding, rank: rank(finding, own) });
+  }
+  ranked.sort((a, b) => b.rank - a.rank || b.finding.confidence - a.finding.confidence);
+  const findings = ranked.map((r) => r.finding);
+  const traffic = findings.some((f) => TRAFFIC_CAUSES.includes(f.cause));
+  if (!traffic) {
+    const rest = trafficVerdict(evidence);
+    if (rest) findings.push(rest);
+  }
+  return findings.length ? findings : [{ cause: "unknown", evidence: [], confidence: 0.1 }];
+}
+
+/** With no cause found: healthy when the logs are clean and the upstream answers, else unknown. */
+function trafficVerdict(evidence: HostEvidence): Finding | null {
+  const access = evidence.access;
+  const gatewayErrors = access?.gatewayErrors ?? 0;
+  if (evidence.unexplainedErrors.length > 0 || gatewayErrors > 0 || evidence.upstreamFailed) {
+    const lines = [...evidence.unexplainedErrors.slice(-2).reverse(), ...(access?.samples ?? [])];
+    return { cause: "unknown", evidence: lines.slice(0, MAX_EVIDENCE), confidence: 0.3 };
+  }
+  if (!evidence.sawTraffic) return null;
+  const summary = access
+    ? `${access.total} requests in the window, none answered 502/503/504`
+    : "no proxy errors in the window";
+  const answered = evidence.upstreamAnswered ? ["upstream probe answered"] : [];
+  return {
+    cause: "healthy",
+    evidence: [summary, ...answered],
+    confidence: evidence.upstreamAnswered ? 0.9 : 0.6,
+  };
+}
