@@ -1,4 +1,5 @@
 import type { ApprovalCard, Chat, IncidentCard, MessageRef } from "../../ports/chat";
+import { plainText } from "./plain-text";
 import {
   type CardLines,
   changedLines,
@@ -140,7 +141,7 @@ export class ShellChat implements Chat {
   }
 
   private say(channel: string, line: string): void {
-    this.out.print(`${BOT_PREFIX} [${channel}] ${line}`);
+    this.out.print(`${BOT_PREFIX} [${channel}] ${plainText(line)}`);
   }
 
   private remember(message: PostedMessage): MessageRef {
