@@ -1,0 +1,181 @@
+import { BOT, type Incident } from "../domain/incident";
+import { describeKeyFigures, keyFigures } from "../domain/key-figures";
+import { incidentProgress, progressSummary } from "../domain/incident-progress";
+import { renderPostmortem } from "../domain/postmortem";
+import type { TimelineEvent } from "../domain/timeline";
+import { capText } from "../domain/timeline-render";
+import type { AnnounceJob } from "../ports/job-queue";
+import { buildApprovalCard, buildIncidentCard } from "./build-incident-card";
+import { openChannel } from "./declare-incident";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { LifecycleError } from "./use-case-result";
+
+/**
+ * The announce job: tells the chat about one event that is already in the timeline. Any chat
+ * failure throws, and the queue retries with backoff; after the last attempt the queue calls
+ * recordAnnouncementFailed, so a Slack outage never loses an event and always leaves a trace.
+ */
+export async function announceEvent(deps: LifecycleDeps, job: AnnounceJob): Promise<void> {
+  const event = await deps.timeline.getByKey(job.incidentId, job.eventKey);
+  if (!event) throw new LifecycleError("event-missing", `No event ${job.eventKey}.`, false);
+  if (event.type === "announcement-failed") return;
+  const incident = await ensureCard(deps, job.incidentId, event);
+  const ref = incident.messageRef as string;
+  const channel = incident.channel as string;
+  const events = await deps.timeline.read(incident.id);
+  const now = deps.clock.now();
+  if (event.type !== "declared") {
+    await deps.chat.updateIncidentCard(ref, buildIncidentCard(incident, events, now));
+  }
+  await announceDetails(deps, { incident, event, events, ref, channel, now });
+}
+
+async function ensureCard(
+  deps: LifecycleDeps,
+  id: string,
+  event: TimelineEvent,
+): Promise<Incident> {
+  let incident = await deps.incidents.get(id);
+  if (!incident) throw new LifecycleError("not-found", `No incident ${id}.`, false);
+  if (!incident.channel) {
+    incident = await openChannel(deps, incident);
+    if (!incident?.channel) throw new LifecycleError("chat-unavailable", "No channel yet.", true);
+  }
+  if (incident.messageRef) return incident;
+  // Only the `declared` announcement posts the card, so two racing jobs never post two cards;
+  // the others wait (retry with backoff) until it is there.
+  if (event.type !== "declared") {
+    throw new LifecycleError("card-not-posted", "The incident card is not posted yet.", true);
+  }
+  const events = await deps.timeline.read(id);
+  const channel = incident.channel as string;
+  const posted = await deps.chat.postIncidentCard(
+    channel,
+    buildIncidentCard(incident, events, deps.clock.now()),
+  );
+  const saved = await deps.incidents.update(id, (current) =>
+    current.messageRef ? null : { ...current, messageRef: posted },
+  );
+  return saved ?? { ...incident, messageRef: posted };
+}
+
+interface Context {
+  incident: Incident;
+  event: TimelineEvent;
+  events: TimelineEvent[];
+  ref: string;
+  channel: string;
+  now: number;
+}
+
+async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
+  const e = c.event;
+  const cap = (text: string): string => capText(text, deps.settings.maxChatOutputChars);
+  switch (e.type) {
+    case "step-finished":
+      if (e.details.output || e.details.reason) {
+        await deps.chat.postThreadReply(
+          c.ref,
+          `${e.summary}`,
+          cap(e.details.output || e.details.reason || ""),
+        );
+      }
+      return;
+    case "diagnosis":
+      await deps.chat.postMessage(
+        c.channel,
+        `*Diagnosis:* ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n_Recommendation:_ ${e.details.diagnosis.recommendation}`,
+      );
+      return;
+    case "approval-requested":
+      return postApproval(deps, c, e.details.approvalId);
+    case "approval-granted":
+    case "approval-denied":
+    case "approval-expired":
+      return updateApproval(deps, c, e.details.approvalId);
+    case "remediation-finished":
+      await deps.chat.postThreadReply(c.ref, e.summary, cap(e.details.output));
+      return updateApproval(deps, c, e.details.approvalId);
+    case "phase-changed":
+    case "status-update":
+      await deps.chat.postMessage(c.channel, statusText(deps, c));
+      return;
+    case "commander-set":
+    case "note":
+    case "state-changed":
+      await deps.chat.postMessage(c.channel, e.summary);
+      return;
+    case "resolved":
+      await deps.chat.postMessage(c.channel, `${e.summary}\n${figures(deps, c).join("\n")}`);
+      await deps.chat.uploadFile(c.channel, {
+        filename: `postmortem-${c.incident.id}.md`,
+        title: `Postmortem draft: ${c.incident.title}`,
+        content: renderPostmortem(
+          c.incident,
+          c.events,
+          c.now,
+          deps.settings.phaseMinuteMs,
+          deps.settings.targets,
+        ),
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+function figures(deps: LifecycleDeps, c: Context): string[] {
+  return describeKeyFigures(
+    keyFigures(c.events, c.now, deps.settings.phaseMinuteMs, deps.settings.targets),
+  );
+}
+
+/** A phase change or status update says what is done, what is open, and the key figures. */
+function statusText(deps: LifecycleDeps, c: Context): string {
+  const text = c.event.type === "status-update" ? c.event.details.text : `*${c.event.summary}*`;
+  const { done, open } = progressSummary(incidentProgress(c.events));
+  return [
+    text,
+    `Done (${done.length}): ${done.join(", ") || "nothing yet"}`,
+    `Open (${open.length}): ${open.join(", ") || "nothing"}`,
+    ...figures(deps, c),
+  ].join("\n");
+}
+
+async function postApproval(deps: LifecycleDeps, c: Context, approvalId: string): Promise<void> {
+  const found = await deps.approvals.get(approvalId);
+  if (!found || (await deps.approvals.cardRef(approvalId))) return;
+  const ref = await deps.chat.postApprovalCard(
+    c.channel,
+    buildApprovalCard(found.approval, found.decision, c.events),
+  );
+  await deps.approvals.setCardRef(approvalId, ref);
+}
+
+async function updateApproval(deps: LifecycleDeps, c: Context, approvalId: string): Promise<void> {
+  const found = await deps.approvals.get(approvalId);
+  const ref = await deps.approvals.cardRef(approvalId);
+  if (!found) return;
+  // The card is posted by the request's own announcement; until then there is nothing to update.
+  if (!ref) throw new LifecycleError("card-not-posted", "Approval card not posted yet.", true);
+  await deps.chat.updateApprovalCard(
+    ref,
+    buildApprovalCard(found.approval, found.decision, c.events),
+  );
+}
+
+/** Called by the queue after an announcement's last attempt failed. */
+export async function recordAnnouncementFailed(
+  deps: LifecycleDeps,
+  job: AnnounceJob,
+  error: string,
+): Promise<void> {
+  await deps.timeline.append(job.incidentId, {
+    type: "announcement-failed",
+    key: `announcement-failed:${job.eventKey}`,
+    at: deps.clock.now(),
+    actor: BOT,
+    summary: `Could not announce ${job.eventKey} in chat: ${error.slice(0, 200)}`,
+    details: { about: job.eventKey, error: error.slice(0, 2000) },
+  });
+}

@@ -1,0 +1,53 @@
+import type { Incident } from "../domain/incident";
+import { incidentProgress } from "../domain/incident-progress";
+import type { TimelineEvent } from "../domain/timeline";
+import type { ApprovalCard, IncidentCard } from "../ports/chat";
+import type { Approval, ApprovalDecision } from "../domain/approval";
+import { stateOf } from "../domain/approval";
+
+/**
+ * The incident card: a pure function of the incident and its timeline, re-rendered after every
+ * event and updated in place. The checklist shows the current phase's steps with per-host state.
+ */
+export function buildIncidentCard(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  now: number,
+): IncidentCard {
+  const diagnoses = events.filter((e) => e.type === "diagnosis");
+  const last = diagnoses[diagnoses.length - 1];
+  return {
+    incident,
+    elapsedMs: Math.max(0, (incident.resolvedAt ?? now) - incident.declaredAt),
+    checklist: incidentProgress(events, incident.phase).map((item) => ({
+      stepId: item.stepId,
+      title: item.title,
+      kind: item.kind,
+      states: { ...item.states },
+    })),
+    diagnosis: last?.details.diagnosis ?? null,
+  };
+}
+
+export function buildApprovalCard(
+  approval: Approval,
+  decision: ApprovalDecision | null,
+  events: readonly TimelineEvent[],
+): ApprovalCard {
+  const outcomes = events.filter(
+    (e) => e.type === "remediation-finished" && e.details.approvalId === approval.id,
+  );
+  return {
+    approvalId: approval.id,
+    incidentId: approval.incidentId,
+    title: approval.title,
+    hosts: approval.hosts,
+    commands: approval.commands,
+    precheck: approval.precheck,
+    state: stateOf(decision),
+    requestedBy: approval.requestedBy,
+    decidedBy: decision?.by ?? null,
+    expiresAt: approval.expiresAt,
+    outcome: outcomes.length > 0 ? outcomes.map((e) => e.summary).join("\n") : null,
+  };
+}

@@ -1,0 +1,58 @@
+import { canChangeState, person, type Incident } from "../domain/incident";
+import { renderPostmortem } from "../domain/postmortem";
+import type { IncidentRef } from "./find-incident";
+import { findIncident } from "./find-incident";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { recordEvent } from "./record-event";
+import { allClockEntryNames } from "./schedule-phase-clock";
+import { fail, succeed, type UseCaseResult } from "./use-case-result";
+
+/**
+ * `/incident resolve [SUMMARY]`: state resolved, every pending clock job removed, and the
+ * postmortem draft rendered from the timeline (the announce job uploads it to the channel).
+ */
+export async function resolveIncident(
+  deps: LifecycleDeps,
+  input: { incident: IncidentRef; by: string; summary?: string },
+): Promise<UseCaseResult<{ incident: Incident; postmortem: string }>> {
+  const found = await findIncident(deps, input.incident);
+  if (!found.ok) return found;
+  if (!canChangeState(found.value.state, "resolved")) {
+    return fail("invalid-state", `Incident ${found.value.id} is already ${found.value.state}.`);
+  }
+  const now = deps.clock.now();
+  const summary = input.summary?.trim() || null;
+  const updated = await deps.incidents.update(found.value.id, (current) =>
+    canChangeState(current.state, "resolved")
+      ? { ...current, state: "resolved", resolvedAt: now, summary: summary ?? current.summary }
+      : null,
+  );
+  if (!updated || updated.state !== "resolved") return fail("invalid-state", "Changed meanwhile.");
+  // Cancel first: a reminder firing after `resolved` would read oddly even though it is skipped.
+  await deps.queue.cancelClockEntries(updated.id, allClockEntryNames(deps, updated));
+  await recordEvent(deps, updated.id, {
+    type: "state-changed",
+    key: "state-resolved",
+    at: now,
+    actor: person(input.by),
+    summary: `State ${found.value.state} → resolved`,
+    details: { from: found.value.state, to: "resolved" },
+  });
+  await recordEvent(deps, updated.id, {
+    type: "resolved",
+    key: "resolved",
+    at: now,
+    actor: person(input.by),
+    summary: `Resolved${summary ? `: ${summary}` : ""}`,
+    details: { summary: summary ?? "" },
+  });
+  const events = await deps.timeline.read(updated.id);
+  const postmortem = renderPostmortem(
+    updated,
+    events,
+    now,
+    deps.settings.phaseMinuteMs,
+    deps.settings.targets,
+  );
+  return succeed({ incident: updated, postmortem });
+}
