@@ -78,20 +78,26 @@ export class Terminal implements ShellOutput {
         return false;
       };
       const timer = setTimeout(() => finish(null), timeoutMs);
+      // Closing the terminal (Ctrl-C, /quit) ends every wait at once.
       const wake = (): void => {
-        check();
+        if (!check() && this.closed) finish(null);
       };
       const finish = (result: number | null): void => {
         clearTimeout(timer);
         this.waiters.delete(wake);
         resolve(result);
       };
-      if (!check()) this.waiters.add(wake);
+      if (!check()) {
+        if (this.closed) finish(null);
+        else this.waiters.add(wake);
+      }
     });
   }
 
   close(): void {
     if (!this.closed) this.rl.close();
+    this.closed = true;
+    for (const wake of this.waiters) wake();
   }
 
   /** Resolves once everything written so far has reached the output (pipes write late). */
