@@ -1,0 +1,20 @@
+import type { Redis } from "ioredis";
+import { RedisApprovalStore } from "./redis-approval-store";
+import { RedisIncidentStore } from "./redis-incident-store";
+import { redisKeys } from "./redis-keys";
+import { RedisRunStore } from "./redis-run-store";
+import { RedisTimelineStore } from "./redis-timeline-store";
+
+export { RedisApprovalStore, RedisIncidentStore, RedisRunStore, RedisTimelineStore, redisKeys };
+export { StoreError } from "./redis-script";
+
+/** Every store on one connection under one key prefix (a deployment's, or a test's own). */
+export function createRedisStores(redis: Redis, prefix: string, onInvalid?: (p: string) => void) {
+  const keys = redisKeys(prefix);
+  return {
+    incidents: new RedisIncidentStore(redis, keys),
+    timeline: new RedisTimelineStore(redis, keys, onInvalid),
+    runs: new RedisRunStore(redis, keys),
+    approvals: new RedisApprovalStore(redis, keys),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Every key the store writes, under one prefix per deployment (tests use a fresh prefix each).
+ * Ids are validated upstream (no spaces); ':' separates parts.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    incident: (id: string) => `${prefix}:incident:${id}`,
+    allIncidents: `${prefix}:incidents:all`,
+    openIncidents: `${prefix}:incidents:open`,
+    channel: (channel: string) => `${prefix}:channel:${channel}`,
+    timeline: (id: string) => `${prefix}:timeline:${id}`,
+    timelineKeys: (id: string) => `${prefix}:timeline:${id}:keys`,
+    run: (runId: string) => `${prefix}:run:${runId}`,
+    runCounter: (incidentId: string) => `${prefix}:runs:${incidentId}:n`,
+    runSteps: (runId: string, host: string) => `${prefix}:run:${runId}:steps:${host}`,
+    runReports: (runId: string) => `${prefix}:run:${runId}:reports`,
+    approval: (id: string) => `${prefix}:approval:${id}`,
+    approvalDecision: (id: string) => `${prefix}:approval:${id}:decision`,
+    approvalClaim: (id: string, host: string) => `${prefix}:approval:${id}:claim:${host}`,
+    approvalOutcomes: (id: string) => `${prefix}:approval:${id}:outcomes`,
+    approvalCard: (id: string) => `${prefix}:approval:${id}:card`,
+    incidentApprovals: (incidentId: string) => `${prefix}:approvals:${incidentId}`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

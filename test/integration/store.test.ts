@@ -1,0 +1,128 @@
+import { Redis } from "ioredis";
+import { createRedisStores } from "../../src/adapters/store";
+import type { Incident } from "../../src/domain/incident";
+import type { TimelineEvent } from "../../src/domain/timeline";
+import { testRedisUrl, uniquePrefix } from "../support/redis";
+
+const incident = (id: string, declaredAt: number): Incident => ({
+  id,
+  title: "502 on edge",
+  severity: "sev2",
+  state: "open",
+  phase: "immediate",
+  commander: "U1",
+  declaredBy: "U1",
+  hosts: ["proxy-1"],
+  channel: null,
+  messageRef: null,
+  declaredAt,
+  mitigatedAt: null,
+  resolvedAt: null,
+  summary: null,
+});
+
+const note = (key: string, at: number): TimelineEvent => ({
+  type: "note",
+  key,
+  at,
+  actor: { kind: "person", id: "U1" },
+  summary: `note ${key}`,
+  details: { text: key },
+});
+
+describe("the Redis stores", () => {
+  let redis: Redis;
+  let stores: ReturnType<typeof createRedisStores>;
+
+  beforeEach(() => {
+    redis = new Redis(testRedisUrl());
+    stores = createRedisStores(redis, uniquePrefix("store"));
+  });
+  afterEach(async () => {
+    await redis.quit();
+  });
+
+  it("saves an incident once, finds it by id and by channel, and lists open ones newest first", async () => {
+    expect(await stores.incidents.create(incident("inc-20260101-a", 1000))).toBe(true);
+    expect(await stores.incidents.create(incident("inc-20260101-a", 1000))).toBe(false);
+    await stores.incidents.create(incident("inc-20260101-b", 2000));
+    await stores.incidents.update("inc-20260101-a", (c) => ({ ...c, channel: "C1" }));
+    expect((await stores.incidents.findByChannel("C1"))?.id).toBe("inc-20260101-a");
+    await stores.incidents.update("inc-20260101-b", (c) => ({ ...c, state: "resolved" }));
+    expect((await stores.incidents.list({ openOnly: true, limit: 10 })).map((i) => i.id)).toEqual([
+      "inc-20260101-a",
+    ]);
+    expect((await stores.incidents.list({ openOnly: false, limit: 10 })).map((i) => i.id)).toEqual([
+      "inc-20260101-b",
+      "inc-20260101-a",
+    ]);
+  });
+
+  it("applies concurrent updates one after the other without losing any", async () => {
+    await stores.incidents.create(incident("inc-20260101-c", 1000));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        stores.incidents.update("inc-20260101-c", (c) => ({ ...c, hosts: [...c.hosts, `h${i}`] })),
+      ),
+    );
+    const stored = await stores.incidents.get("inc-20260101-c");
+    expect(stored?.hosts).toHaveLength(21);
+    expect(stored?.version).toBe(20);
+  });
+
+  it("appends a timeline event once per key, even when appends race", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => stores.timeline.append("inc-x", note("same", 5))),
+    );
+    expect(results.filter((r) => r.appended)).toHaveLength(1);
+    await stores.timeline.append("inc-x", note("other", 6));
+    const events = await stores.timeline.read("inc-x");
+    expect(events.map((e) => e.key)).toEqual(["same", "other"]);
+    expect((await stores.timeline.getByKey("inc-x", "other"))?.summary).toBe("note other");
+    expect(await stores.timeline.getByKey("inc-x", "missing")).toBeNull();
+  });
+
+  it("records one decision when two clicks arrive at once", async () => {
+    await stores.approvals.create({
+      id: "apr-run-x-reload",
+      incidentId: "inc-x",
+      runId: "run-x",
+      playbook: "apache-502",
+      stepId: "reload",
+      title: "Reload",
+      hosts: ["proxy-1"],
+      commands: ["apache2ctl graceful"],
+      precheck: null,
+      requestedBy: "U1",
+      requestedAt: 1,
+      expiresAt: 100,
+    });
+    const [a, b] = await Promise.all([
+      stores.approvals.decide("apr-run-x-reload", { state: "approved", by: "U2", at: 2 }),
+      stores.approvals.decide("apr-run-x-reload", { state: "denied", by: "U3", at: 2 }),
+    ]);
+    expect([a.recorded, b.recorded].filter(Boolean)).toHaveLength(1);
+    expect(a.decision).toEqual(b.decision);
+    expect(await stores.approvals.claimRemediation("apr-run-x-reload", "proxy-1")).toBe(true);
+    expect(await stores.approvals.claimRemediation("apr-run-x-reload", "proxy-1")).toBe(false);
+  });
+
+  it("counts finished hosts so that exactly one finisher completes the run", async () => {
+    await stores.runs.createRun({
+      runId: "run-x-immediate-0",
+      incidentId: "inc-x",
+      playbook: "apache-502",
+      phase: "immediate",
+      hosts: ["a", "b", "c"],
+      startedAt: 1,
+      requestedBy: "U1",
+    });
+    const counts = await Promise.all(
+      ["a", "b", "c"].map((host) =>
+        stores.runs.finishHost("run-x-immediate-0", { host, steps: [], findings: [] }),
+      ),
+    );
+    expect(counts.filter((c) => c.finished === c.total)).toHaveLength(1);
+    expect(await stores.runs.hostReports("run-x-immediate-0")).toHaveLength(3);
+  });
+});
