@@ -1,0 +1,99 @@
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { registerListeners } from "./listeners";
+import type { SlackIncidentService } from "./incident-service";
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** HTTP mode: every request to /slack/events must carry a valid signature. */
+  signingSecret?: string;
+  /** When set, Socket Mode instead of HTTP. */
+  appToken?: string;
+  /** SLACK_API_URL; Slack's own when undefined. */
+  apiUrl?: string;
+  /** HTTP receiver port (PORT). */
+  port: number;
+  service: SlackIncidentService;
+  /** How the WebClient retries one call (429 waits for Retry-After; 5xx back off). */
+  retryConfig?: webApi.RetryOptions;
+  /** Per-request timeout of Web API calls. Default 10 s. */
+  requestTimeoutMs?: number;
+  logLevel?: LogLevel;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export interface SlackApp {
+  app: App;
+  /** The Web API client (for SlackChat): same token, base URL and retry policy as Bolt's. */
+  client: webApi.WebClient;
+  mode: "http" | "socket";
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Retries within one announce attempt; the announce job's own retries cover longer outages. */
+export const DEFAULT_SLACK_RETRY: webApi.RetryOptions = {
+  retries: 4,
+  factor: 2,
+  minTimeout: 250,
+  maxTimeout: 4000,
+  randomize: true,
+};
+
+export class SlackConfigError extends Error {
+  readonly code = "slack-config";
+  readonly retryable = false;
+}
+
+/**
+ * Builds the Bolt app: HTTP mode (Bolt's /slack/events, signatures verified: a bad one gets 401
+ * and reaches no listener) or Socket Mode when an app token is given; the listeners; and one
+ * error handler every listener error ends in.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const clientOptions: webApi.WebClientOptions = {
+    retryConfig: options.retryConfig ?? DEFAULT_SLACK_RETRY,
+    timeout: options.requestTimeoutMs ?? 10_000,
+    ...(options.apiUrl ? { slackApiUrl: withTrailingSlash(options.apiUrl) } : {}),
+  };
+  const logLevel = options.logLevel ?? LogLevel.WARN;
+  const socket = options.appToken !== undefined;
+  if (!socket && !options.signingSecret) {
+    throw new SlackConfigError(
+      "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  const receiver = socket
+    ? new SocketModeReceiver({ appToken: options.appToken ?? "", logLevel, installerOptions: {} })
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? "",
+        endpoints: "/slack/events",
+        port: options.port,
+        logLevel,
+        // Ack as soon as the listener calls ack(); the listener's slow work continues after.
+        processBeforeResponse: false,
+      });
+  const app = new App({ token: options.botToken, receiver, clientOptions, logLevel });
+  registerListeners(app, options.service);
+  app.error(async (error) => {
+    const original = (error as { original?: unknown }).original ?? error;
+    options.log?.("slack listener failed", {
+      code: error.code,
+      error: original instanceof Error ? original.message : String(original),
+    });
+  });
+  return {
+    app,
+    client: app.client,
+    mode: socket ? "socket" : "http",
+    start: async () => {
+      await app.start(options.port);
+    },
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
