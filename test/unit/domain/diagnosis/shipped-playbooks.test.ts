@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { Playbook } from "../../../../src/domain/playbook";
+import { formatIssuePath, validatePlaybook } from "../../../../src/domain/playbook-validation";
+import { resolveVariables } from "../../../../src/domain/playbook-variables";
+import { parseTemplate, renderTemplate } from "../../../../src/domain/template";
+import { ParserName } from "../../../../src/domain/diagnosis/parser-name";
+
+const dir = join(__dirname, "../../../../playbooks");
+const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+
+function load(file: string): Playbook {
+  const result = Playbook.safeParse(parse(readFileSync(join(dir, file), "utf8")));
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    throw new Error(`${file}: ${issues.join("\n")}`);
+  }
+  return result.data;
+}
+
+function commandsOf(playbook: Playbook): { at: string; template: string }[] {
+  return Object.entries(playbook.phases).flatMap(([phase, steps]) =>
+    (steps ?? []).flatMap((step, index) => {
+      const at = `${phase}[${index}] ${step.id}`;
+      switch (step.kind) {
+        case "manual":
+          return [];
+        case "remediation":
+          return [
+            { at: `${at}.run`, template: step.run },
+            { at: `${at}.precheck`, template: step.precheck.run },
+            { at: `${at}.verify`, template: step.verify.run },
+          ];
+        default:
+          return [{ at, template: step.run }];
+      }
+    }),
+  );
+}
+
+describe("the shipped playbooks", () => {
+  it("include apache-502 and at least one more playbook", () => {
+    expect(files).toContain("apache-502.yaml");
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(files)("%s parses against the playbook schema and validates cleanly", (file) => {
+    const playbook = load(file);
+    expect(validatePlaybook(playbook)).toEqual([]);
+    expect(`${playbook.id}.yaml`).toBe(file);
+  });
+
+  it.each(files)("%s renders every command into shell that dash and bash accept", (file) => {
+    const playbook = load(file);
+    const { values, problems } = resolveVariables(playbook.vars, {
+      hostVars: { upstream_url: "http://upstream.internal:8080/health" },
+    });
+    expect(problems).toEqual([]);
+    for (const { at, template } of commandsOf(playbook)) {
+      const command = renderTemplate(parseTemplate(template), values);
+      for (const shell of ["dash", "bash"]) {
+        try {
+          execFileSync(shell, ["-n", "-c", command], { stdio: "pipe" });
+        } catch (error) {
+          throw new Error(`${file} ${at} does not parse in ${shell}: ${String(error)}`);
+        }
+      }
+    }
+  });
+
+  it("apache-502 names a parser for every diagnosis input the rules read", () => {
+    const playbook = load("apache-502.yaml");
+    const parsers = new Set(
+      Object.values(playbook.phases).flatMap((steps) =>
+        (steps ?? []).flatMap((s) => ("parse" in s && s.parse ? [s.parse] : [])),
+      ),
+    );
+    expect([...parsers].sort()).toEqual([...ParserName.options].sort());
+  });
+
+  it("apache-502 covers all three phases and gates reload and restart behind configtest", () => {
+    const playbook = load("apache-502.yaml");
+    expect(Object.keys(playbook.phases).sort()).toEqual(["immediate", "long-term", "short-term"]);
+    const remediations = (playbook.phases.immediate ?? []).filter((s) => s.kind === "remediation");
+    expect(remediations.map((s) => s.id)).toEqual(["graceful-reload", "restart"]);
+    for (const step of remediations) {
+      if (step.kind === "remediation") expect(step.precheck.run).toContain("configtest");
+    }
+    expect((playbook.phases["long-term"] ?? []).every((s) => s.kind === "manual")).toBe(true);
+  });
+});
