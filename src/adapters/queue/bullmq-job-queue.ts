@@ -1,0 +1,96 @@
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { clockEntryName } from "../../domain/phase-clock";
+import type {
+  AnnounceJob,
+  ClockJob,
+  HostRunJob,
+  JobQueue,
+  RemediationJob,
+} from "../../ports/job-queue";
+import { jobIds } from "./job-ids";
+import { QUEUE_NAMES, type QueueSettings } from "./queue-settings";
+
+/** The JobQueue port on four BullMQ queues. Every add uses a deterministic job id. */
+export class BullmqJobQueue implements JobQueue {
+  readonly hostRuns: Queue;
+  readonly remediations: Queue;
+  readonly clock: Queue;
+  readonly announcements: Queue;
+
+  constructor(
+    connection: Redis,
+    settings: QueueSettings,
+    private readonly now: () => number = Date.now,
+  ) {
+    const base = { connection, prefix: settings.prefix };
+    const keep = { removeOnComplete: settings.keepCompleted, removeOnFail: settings.keepFailed };
+    this.hostRuns = new Queue(QUEUE_NAMES.hostRuns, {
+      ...base,
+      defaultJobOptions: {
+        ...keep,
+        attempts: settings.hostRunAttempts,
+        backoff: { type: "exponential", delay: settings.hostRunBackoffMs },
+      },
+    });
+    // A remediation is never retried by the queue: one attempt; the claim marker covers stalls.
+    this.remediations = new Queue(QUEUE_NAMES.remediations, {
+      ...base,
+      defaultJobOptions: { ...keep, attempts: 1 },
+    });
+    this.clock = new Queue(QUEUE_NAMES.clock, {
+      ...base,
+      defaultJobOptions: { ...keep, attempts: 5, backoff: { type: "exponential", delay: 500 } },
+    });
+    this.announcements = new Queue(QUEUE_NAMES.announce, {
+      ...base,
+      defaultJobOptions: {
+        ...keep,
+        attempts: settings.announceAttempts,
+        backoff: { type: "exponential", delay: settings.announceBackoffMs },
+      },
+    });
+  }
+
+  async enqueueHostRun(job: HostRunJob): Promise<void> {
+    await this.hostRuns.add("host-run", job, { jobId: jobIds.hostRun(job.runId, job.host) });
+  }
+
+  async enqueueRemediation(job: RemediationJob): Promise<void> {
+    await this.remediations.add("remediation", job, {
+      jobId: jobIds.remediation(job.approvalId, job.host),
+    });
+  }
+
+  async schedule(job: ClockJob): Promise<void> {
+    const jobId =
+      job.kind === "clock-entry"
+        ? jobIds.clockEntry(job.incidentId, clockEntryName(job.entry))
+        : jobIds.approvalExpiry(job.approvalId);
+    const opts: JobsOptions = { jobId, delay: Math.max(0, job.dueAt - this.now()) };
+    await this.clock.add(job.kind, job, opts);
+  }
+
+  async cancelClockEntries(incidentId: string, names: readonly string[]): Promise<void> {
+    await Promise.all(names.map((name) => this.clock.remove(jobIds.clockEntry(incidentId, name))));
+  }
+
+  async cancelApprovalExpiry(approvalId: string): Promise<void> {
+    await this.clock.remove(jobIds.approvalExpiry(approvalId));
+  }
+
+  async announce(job: AnnounceJob): Promise<void> {
+    await this.announcements.add("announce", job, {
+      jobId: jobIds.announce(job.incidentId, job.eventKey),
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([
+      this.hostRuns.close(),
+      this.remediations.close(),
+      this.clock.close(),
+      this.announcements.close(),
+    ]);
+  }
+}

@@ -1,0 +1,8 @@
+export { BullmqJobQueue } from "./bullmq-job-queue";
+export { jobIds } from "./job-ids";
+export {
+  startLifecycleWorkers,
+  type LifecycleHandlers,
+  type LifecycleWorkers,
+} from "./lifecycle-workers";
+export { DEFAULT_QUEUE_SETTINGS, QUEUE_NAMES, type QueueSettings } from "./queue-settings";
