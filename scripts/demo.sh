@@ -79,7 +79,13 @@ say "private Redis on redis://127.0.0.1:$port (pid $redis_pid)"
 
 say "starting a $hosts-host lab (real Apache + sshd on loopback)"
 lab_started=true
-node dist/test/lab/cli.js up "$hosts" --dir "$lab_dir" >"$work/lab-up.log"
+if ! node dist/test/lab/cli.js up "$hosts" --dir "$lab_dir" >"$work/lab-up.log" 2>&1; then
+  say "the lab did not start:"
+  sed 's/^/  /' "$work/lab-up.log" >&2
+  exit 1
+fi
+inventory="$(sed -n 's/^inventory: *//p' "$work/lab-up.log")"
+inventory="${inventory:-$lab_dir/inventory.yml}"
 node dist/test/lab/cli.js break proxy-2 upstream-stopped --dir "$lab_dir" >/dev/null
 say "proxy-2's upstream is stopped: its clients get errors now"
 
@@ -99,7 +105,7 @@ cat >&2 <<HELP
 HELP
 
 REDIS_URL="redis://127.0.0.1:$port" \
-  INVENTORY="$lab_dir/inventory.yml" \
+  INVENTORY="$inventory" \
   PLAYBOOKS_DIR="${PLAYBOOKS_DIR:-$root/playbooks}" \
   PHASE_MINUTE_MS="${PHASE_MINUTE_MS:-2000}" \
   INCIDENT_APPROVERS="${INCIDENT_APPROVERS:-$approver}" \
