@@ -1,0 +1,222 @@
+import { LogLevel } from "@slack/bolt";
+import { APPROVE_ACTION, DENY_ACTION } from "../../src/adapters/slack/blocks/approval-card";
+import type {
+  Reply,
+  SlackActor,
+  SlackIncidentService,
+} from "../../src/adapters/slack/incident-service";
+import { createSlackApp, type SlackApp } from "../../src/adapters/slack/slack-app";
+import type { IncidentCommand } from "../../src/domain/incident-command";
+import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
+import { freePort } from "../support/free-port";
+import { postButtonClick, postSlashCommand } from "../support/slack-signing";
+
+const SECRET = "test-signing-secret";
+
+/** The use-case side as a recording stand-in: these tests are about Slack's side of the bot. */
+class RecordingService implements SlackIncidentService {
+  readonly commands: Array<{ actor: SlackActor; command: IncidentCommand }> = [];
+  readonly decisions: Array<{ actor: SlackActor; approvalId: string; decision: string }> = [];
+  incidentChannels = new Set(["CINCIDENT"]);
+  delayMs = 0;
+  reply: Reply = null;
+  failWith: Error | null = null;
+  approvers = new Set(["UAPPROVER"]);
+
+  async isIncidentChannel(channel: string) {
+    return this.incidentChannels.has(channel);
+  }
+  async command(actor: SlackActor, command: IncidentCommand) {
+    this.commands.push({ actor, command });
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failWith) throw this.failWith;
+    return this.reply;
+  }
+  async decide(actor: SlackActor, approvalId: string, decision: "approve" | "deny") {
+    this.decisions.push({ actor, approvalId, decision });
+    return this.approvers.has(actor.user)
+      ? null
+      : { text: "Only the incident approvers (INCIDENT_APPROVERS) can decide remediation." };
+  }
+  async tick() {
+    return null;
+  }
+}
+
+describe("the Bolt app over HTTP, with signed requests and the fake Slack", () => {
+  let slack: FakeSlack;
+  let bot: SlackApp;
+  let service: RecordingService;
+  let eventsUrl: string;
+  const errors: string[] = [];
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    service = new RecordingService();
+    const port = await freePort();
+    bot = createSlackApp({
+      botToken: slack.token,
+      signingSecret: SECRET,
+      apiUrl: slack.apiUrl,
+      port,
+      service,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20 },
+      log: (message, details) => errors.push(`${message} ${JSON.stringify(details)}`),
+    });
+    await bot.start();
+    eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+  });
+
+  afterEach(async () => {
+    await bot.stop();
+    await slack.stop();
+    errors.length = 0;
+  });
+
+  const command = (text: string, overrides: { user?: string; channel?: string } = {}) => ({
+    text,
+    user_id: overrides.user ?? "UDECLARER",
+    channel_id: overrides.channel ?? "COPS",
+    response_url: slack.responseUrl(),
+  });
+
+  test("a badly signed command gets 401 and reaches no listener", async () => {
+    const response = await postSlashCommand(eventsUrl, command("declare API 502 sev1"), {
+      secret: "not-the-secret",
+    });
+    expect(response.status).toBe(401);
+    expect(service.commands).toHaveLength(0);
+    expect(slack.calls.filter((call) => call.method !== "auth.test")).toHaveLength(0);
+  });
+
+  test("a replayed command with an old timestamp gets 401", async () => {
+    const response = await postSlashCommand(eventsUrl, command("list"), {
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 60 * 10,
+    });
+    expect(response.status).toBe(401);
+    expect(service.commands).toHaveLength(0);
+  });
+
+  test("help is answered in the acknowledgement itself, privately", async () => {
+    const response = await postSlashCommand(eventsUrl, command("help"), { secret: SECRET });
+    expect(response.status).toBe(200);
+    const body = JSON.parse(response.body) as { response_type: string; text: string };
+    expect(body.response_type).toBe("ephemeral");
+    expect(body.text).toContain("/incident declare");
+  });
+
+  test("bad arguments get a short usage message and nothing else happens", async () => {
+    const response = await postSlashCommand(eventsUrl, command("run ../../etc/passwd"), {
+      secret: SECRET,
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringContaining("Usage: `/incident run PLAYBOOK"),
+    });
+    expect(service.commands).toHaveLength(0);
+  });
+
+  test("an incident command outside an incident channel is refused privately", async () => {
+    const sent = command("resolve fixed it");
+    const response = await postSlashCommand(eventsUrl, sent, { secret: SECRET });
+    expect(response.status).toBe(200);
+    const reply = await slack.waitFor(() => slack.state.responses[0], "the usage reply");
+    expect(reply.body).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringContaining("works in an incident channel"),
+    });
+    expect(service.commands).toHaveLength(0);
+  });
+
+  test("a slow command is acknowledged at once and its reply follows on the response_url", async () => {
+    service.delayMs = 4000;
+    service.reply = { text: "Declared API 502" };
+    const response = await postSlashCommand(eventsUrl, command("declare API 502 sev1"), {
+      secret: SECRET,
+    });
+    expect(response.status).toBe(200);
+    // Slack gives up after 3 s; the ack must not wait for the 4 s of work.
+    expect(response.elapsedMs).toBeLessThan(3000);
+    expect(service.commands[0]).toMatchObject({
+      actor: { user: "UDECLARER", channel: "COPS" },
+      command: { kind: "declare", title: "API 502", severity: "sev1" },
+    });
+    const reply = await slack.waitFor(() => slack.state.responses[0], "the declare reply");
+    expect(reply.body).toMatchObject({ response_type: "ephemeral", text: "Declared API 502" });
+  });
+
+  test("commands in an incident channel reach the service with the mention resolved", async () => {
+    await postSlashCommand(
+      eventsUrl,
+      command("commander <@UALICE|alice>", { channel: "CINCIDENT" }),
+      { secret: SECRET },
+    );
+    await slack.waitFor(() => service.commands[0], "the command");
+    expect(service.commands[0]?.command).toEqual({ kind: "commander", user: "UALICE" });
+  });
+
+  test("a failing command tells the person and ends in the one error handler", async () => {
+    service.failWith = new Error("redis is down");
+    await postSlashCommand(eventsUrl, command("list"), { secret: SECRET });
+    const reply = await slack.waitFor(() => slack.state.responses[0], "the failure reply");
+    expect(JSON.stringify(reply.body)).toContain("failed");
+    await slack.waitFor(() => errors.length > 0, "the error handler");
+    expect(errors[0]).toContain("redis is down");
+  });
+
+  const click = (user: string, actionId: string, value: string) => ({
+    user_id: user,
+    channel_id: "CINCIDENT",
+    message_ts: "1700000000.000100",
+    action_id: actionId,
+    value,
+    response_url: slack.responseUrl(),
+  });
+  const value = JSON.stringify({ approvalId: "apr-r1-reload", incidentId: "inc-20261122-x" });
+
+  test("a non-approver's click is refused privately and the card stays", async () => {
+    const response = await postButtonClick(eventsUrl, click("USTRANGER", APPROVE_ACTION, value), {
+      secret: SECRET,
+    });
+    expect(response.status).toBe(200);
+    const reply = await slack.waitFor(() => slack.state.responses[0], "the refusal");
+    expect(reply.body).toMatchObject({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: expect.stringContaining("Only the incident approvers"),
+    });
+    expect(service.decisions).toEqual([
+      {
+        actor: { user: "USTRANGER", channel: "CINCIDENT" },
+        approvalId: "apr-r1-reload",
+        decision: "approve",
+      },
+    ]);
+  });
+
+  test("an approver's approve and deny clicks reach the service", async () => {
+    await postButtonClick(eventsUrl, click("UAPPROVER", DENY_ACTION, value), { secret: SECRET });
+    await slack.waitFor(() => service.decisions[0], "the decision");
+    expect(service.decisions[0]).toMatchObject({ decision: "deny", approvalId: "apr-r1-reload" });
+    expect(slack.state.responses).toHaveLength(0);
+  });
+
+  test("a button with a forged value is refused without reaching the service", async () => {
+    await postButtonClick(eventsUrl, click("UAPPROVER", APPROVE_ACTION, '{"approvalId":1}'), {
+      secret: SECRET,
+    });
+    await slack.waitFor(() => slack.state.responses[0], "the refusal");
+    expect(service.decisions).toHaveLength(0);
+  });
+
+  test("a badly signed click gets 401 and decides nothing", async () => {
+    const response = await postButtonClick(eventsUrl, click("UAPPROVER", APPROVE_ACTION, value), {
+      secret: "forged",
+    });
+    expect(response.status).toBe(401);
+    expect(service.decisions).toHaveLength(0);
+  });
+});
