@@ -25,7 +25,7 @@ const DEFAULT_WAIT_MS = 120_000;
 
 export const shellHelp = [
   "/incident …          the bot's commands (/incident help lists them)",
-  "a | approve [ID]     approve the pending approval (the latest, or ID)",
+  "a | approve [ID]     approve the first pending request (or the one whose id ends in ID)",
   "d | deny [ID]        deny it",
   "/user NAME           type as someone else (try the approval rules)",
   "/join CHANNEL        move to another channel (#ops, an incident channel)",
@@ -114,11 +114,9 @@ export class ShellRepl {
   }
 
   private async decide(decision: ApprovalDecision, id: string): Promise<void> {
-    const pending = this.chat.pendingApprovals();
-    const chosen =
-      id === "" ? pending[pending.length - 1] : pending.find((p) => p.card.approvalId === id);
+    const chosen = this.choose(id);
     if (!chosen) {
-      this.say(id === "" ? "nothing is waiting for approval" : `no pending approval ${id}`);
+      this.say(id === "" ? "nothing is waiting for approval" : `no pending approval matches ${id}`);
       return;
     }
     this.say(`${this.session.user} answers ${decision} to ${chosen.card.approvalId}`);
@@ -126,6 +124,21 @@ export class ShellRepl {
       { user: this.session.user, channel: chosen.channel },
       chosen.card.approvalId,
       decision,
+    );
+  }
+
+  /**
+   * Without an id: the first request still pending, preferring this channel (a playbook asks for
+   * its gentlest remediation first). With one: the full id, or its end (`a restart`).
+   */
+  private choose(id: string) {
+    const pending = this.chat.pendingApprovals();
+    if (id === "") {
+      return pending.find((p) => p.channel === this.session.channel) ?? pending[0];
+    }
+    return (
+      pending.find((p) => p.card.approvalId === id) ??
+      pending.find((p) => p.card.approvalId.endsWith(`-${id}`))
     );
   }
 

@@ -69,7 +69,7 @@ function setUp() {
     input.end(lines.map((line) => `${line}\n`).join(""));
     return finished;
   };
-  return { type, calls, printed, session };
+  return { type, calls, printed, session, chat };
 }
 
 describe("ShellRepl", () => {
@@ -128,5 +128,16 @@ describe("ShellRepl", () => {
     await type(["/incident explode", "/incident list"]);
     expect(printed).toContain("shell> error: boom");
     expect(calls).toEqual(["incident U1 #ops explode", "incident U1 #ops list"]);
+  });
+
+  it("answers the first pending request by default and another by the end of its id", async () => {
+    const { type, calls, chat } = setUp();
+    await chat.postApprovalCard("#ops", { ...approval, approvalId: "apr-run-1-graceful-reload" });
+    await chat.postApprovalCard("#ops", { ...approval, approvalId: "apr-run-1-restart" });
+    await type(["a", "d restart", "a nothing-like-this"]);
+    expect(calls).toEqual([
+      "decide U1 #ops apr-run-1-graceful-reload approve",
+      "decide U1 #ops apr-run-1-restart deny",
+    ]);
   });
 });
