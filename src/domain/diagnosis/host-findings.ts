@@ -98,12 +98,21 @@ export function findingsFor(evidence: HostEvidence): Finding[] {
   }
   ranked.sort((a, b) => b.rank - a.rank || b.finding.confidence - a.finding.confidence);
   const findings = ranked.map((r) => r.finding);
-  const traffic = findings.some((f) => TRAFFIC_CAUSES.includes(f.cause));
-  if (!traffic) {
-    const rest = trafficVerdict(evidence);
-    if (rest) findings.push(rest);
+  // A lone weak hint (one "within MinSpareThreads" line) is listed, but never outranks the verdict.
+  const strong = findings.filter((f) => !isWeakTraffic(f));
+  const weak = findings.filter(isWeakTraffic);
+  if (!strong.some((f) => TRAFFIC_CAUSES.includes(f.cause))) {
+    const verdict = trafficVerdict(evidence);
+    if (verdict) strong.push(verdict);
   }
-  return findings.length ? findings : [{ cause: "unknown", evidence: [], confidence: 0.1 }];
+  const all = [...strong, ...weak];
+  return all.length ? all : [{ cause: "unknown", evidence: [], confidence: 0.1 }];
+}
+
+const WEAK_CONFIDENCE = 0.5;
+
+function isWeakTraffic(finding: Finding): boolean {
+  return TRAFFIC_CAUSES.includes(finding.cause) && finding.confidence < WEAK_CONFIDENCE;
 }
 
 /** With no cause found: healthy when the logs are clean and the upstream answers, else unknown. */

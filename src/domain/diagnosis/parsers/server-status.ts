@@ -3,7 +3,7 @@ import { Signal, signal } from "../signal";
 /**
  * mod_status in machine-readable form. Expected command:
  *
- *   curl -sS --max-time N 'http://127.0.0.1/server-status?auto'
+ *   curl -sS --max-time N STATUS_URL'?auto'
  *
  * `BusyWorkers: 4` and `IdleWorkers: 0` lines (plus `Scoreboard: WWWW…`). When every worker is busy
  * the request for the status page itself may time out (curl exit 28).
