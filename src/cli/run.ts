@@ -1,0 +1,150 @@
+import { parseArgs } from "node:util";
+import { loadInventory, resolveInventoryHosts } from "../adapters/playbooks/load-inventory";
+import { loadPlaybooks } from "../adapters/playbooks/load-playbooks";
+import { SshExecutor } from "../adapters/ssh/ssh-executor";
+import {
+  PlaybookInputError,
+  planCommands,
+  runPlaybook,
+  type ResolvedHost,
+} from "../app/run-playbook";
+import { HostSelectionError } from "../domain/inventory";
+import { Phase } from "../domain/phase";
+import type { Playbook } from "../domain/playbook";
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
+import { renderPlan, renderReport } from "./run-output";
+import { cliConfig } from "./settings";
+
+export const runUsage =
+  "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
+
+const options = {
+  hosts: { type: "string" },
+  phase: { type: "string", default: "immediate" },
+  json: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
+  var: { type: "string", multiple: true },
+  concurrency: { type: "string" },
+  playbooks: { type: "string" },
+  inventory: { type: "string" },
+} as const;
+
+/**
+ * Runs one phase of a playbook over SSH on the selected hosts and prints per-host results and
+ * the diagnosis (`--json`: the CONTRACT document). Exit 0 when every step ran, 1 when one could not.
+ */
+export const run: Subcommand = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("give exactly one PLAYBOOK");
+  if (!values.hosts) throw new UsageError("--hosts is required (host names, group names or all)");
+  const phase = Phase.safeParse(values.phase);
+  if (!phase.success) throw new UsageError(`--phase must be one of ${Phase.options.join(", ")}`);
+  const concurrency = parseConcurrency(values.concurrency);
+  const config = cliConfig(io);
+  const playbook = await findPlaybook(
+    values.playbooks ?? config.playbooksDir,
+    positionals[0] ?? "",
+  );
+  if (!playbook.phases[phase.data]) {
+    const has = Object.keys(playbook.phases).join(", ");
+    throw new UsageError(`playbook "${playbook.id}" has no ${phase.data} phase (it has: ${has})`);
+  }
+  const overrides = parseVars(values.var ?? []);
+  const hosts = await selectHosts(
+    values.inventory ?? config.inventoryPath,
+    values.hosts,
+    overrides,
+  );
+  if (values["dry-run"]) return dryRun(io, playbook, phase.data, hosts, values.json);
+  const report = await runPlaybook(
+    { executor: new SshExecutor(), nowMs: () => Date.now() },
+    { playbook, phase: phase.data, hosts, concurrency },
+  );
+  io.out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  const couldNotRun = report.hosts.some((host) => host.steps.some((s) => s.status === "error"));
+  return couldNotRun ? EXIT_FAILED : EXIT_OK;
+};
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new UsageError("--concurrency must be 1 to 9999");
+  return Number(text);
+}
+
+function parseVars(items: string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf("=");
+    if (at < 1) throw new UsageError(`--var takes NAME=VALUE, not "${item}"`);
+    vars[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return vars;
+}
+
+async function findPlaybook(dir: string, id: string): Promise<Playbook> {
+  const { playbooks, errors } = await loadPlaybooks(dir);
+  const playbook = playbooks.find((candidate) => candidate.id === id);
+  if (playbook) return playbook;
+  const broken = errors.filter(
+    (error) => error.includes(`${id}.yaml:`) || error.includes(`${id}.yml:`),
+  );
+  if (broken.length > 0)
+    throw new UsageError(`playbook "${id}" is invalid:\n  ${broken.join("\n  ")}`);
+  const known = playbooks.map((candidate) => candidate.id).join(", ") || "none";
+  throw new UsageError(`no playbook "${id}" in ${dir} (known: ${known})`);
+}
+
+async function selectHosts(
+  inventoryPath: string,
+  selection: string,
+  overrides: Record<string, string>,
+): Promise<ResolvedHost[]> {
+  const loaded = await loadInventory(inventoryPath);
+  if (!loaded.inventory)
+    throw new UsageError(`invalid inventory:\n  ${loaded.errors.join("\n  ")}`);
+  const names = selection
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  try {
+    return resolveInventoryHosts(loaded.inventory, names).map((host) => ({
+      ...host,
+      vars: { ...host.vars, ...overrides },
+    }));
+  } catch (error) {
+    if (error instanceof HostSelectionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function dryRun(
+  io: CliIo,
+  playbook: Playbook,
+  phase: Phase,
+  hosts: ResolvedHost[],
+  json: boolean,
+): number {
+  const plans = [];
+  let failed = false;
+  for (const host of hosts) {
+    try {
+      plans.push({
+        host: host.name,
+        target: host.target,
+        steps: planCommands(playbook, phase, host),
+      });
+    } catch (error) {
+      if (!(error instanceof PlaybookInputError)) throw error;
+      failed = true;
+      io.err(`${host.name}: cannot plan: ${error.message}`);
+    }
+  }
+  const document = { playbook: playbook.id, phase, dryRun: true, hosts: plans };
+  io.out(json ? JSON.stringify(document, null, 2) : renderPlan(document));
+  return failed ? EXIT_FAILED : EXIT_OK;
+}
