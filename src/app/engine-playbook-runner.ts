@@ -1,0 +1,36 @@
+import type { PlaybookCatalog } from "../ports/playbook-catalog";
+import type { PlaybookRunner, RunnerHost } from "../ports/playbook-runner";
+import type { RemoteExecutor } from "../ports/remote-executor";
+import type { EngineOptions } from "./run-playbook";
+import { planCommands, runHostSteps } from "./run-playbook";
+import { runRemediation } from "./run-remediation";
+
+/**
+ * The lifecycle's PlaybookRunner on the engine: the catalog finds playbooks, `resolveHosts` (the
+ * inventory, wired in main.ts) names hosts, and the engine runs steps through the executor.
+ */
+export function enginePlaybookRunner(deps: {
+  executor: RemoteExecutor;
+  catalog: PlaybookCatalog;
+  resolveHosts(names: readonly string[]): Promise<RunnerHost[]> | RunnerHost[];
+  options?: EngineOptions;
+}): PlaybookRunner {
+  return {
+    getPlaybook: (id) => deps.catalog.get(id),
+    resolveHosts: async (names) => deps.resolveHosts(names),
+    runHostSteps: (playbook, steps, host, hooks) =>
+      runHostSteps(deps.executor, playbook, steps, host, hooks, deps.options),
+    runRemediation: async (playbook, stepId, host) => {
+      const step = Object.values(playbook.phases)
+        .flat()
+        .find((s) => s?.id === stepId);
+      if (!step || step.kind !== "remediation") {
+        throw Object.assign(new Error(`${playbook.id} has no remediation step ${stepId}`), {
+          retryable: false,
+        });
+      }
+      return runRemediation(deps.executor, playbook, step, host, deps.options);
+    },
+    planCommands: (playbook, phase, host) => planCommands(playbook, phase, host),
+  };
+}

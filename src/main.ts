@@ -1,0 +1,248 @@
+import { randomBytes } from "node:crypto";
+import { webApi } from "@slack/bolt";
+import { Redis } from "ioredis";
+import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
+import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
+import {
+  BullmqJobQueue,
+  DEFAULT_QUEUE_SETTINGS,
+  startLifecycleWorkers,
+  type LifecycleHandlers,
+  type LifecycleWorkers,
+  type QueueSettings,
+} from "./adapters/queue";
+import { slackIncidentService } from "./adapters/slack/incident-service";
+import { createSlackApp, DEFAULT_SLACK_RETRY, type SlackApp } from "./adapters/slack/slack-app";
+import { SlackChat } from "./adapters/slack/slack-chat";
+import { SshExecutor } from "./adapters/ssh/ssh-executor";
+import { createRedisStores } from "./adapters/store";
+import { announceEvent, recordAnnouncementFailed } from "./app/announce-event";
+import { enginePlaybookRunner } from "./app/engine-playbook-runner";
+import { executeHostRun } from "./app/execute-host-run";
+import { executeRemediation } from "./app/execute-remediation";
+import { expireApproval } from "./app/expire-approval";
+import { fireClockEntry } from "./app/fire-clock-entry";
+import { DEFAULT_SETTINGS, type LifecycleDeps, type LifecycleSettings } from "./app/lifecycle-deps";
+import { environmentWithDotEnv, loadConfig, type Config } from "./config/env";
+import type { Chat } from "./ports/chat";
+import { systemClock, type Clock } from "./ports/clock";
+import type { PlaybookRunner } from "./ports/playbook-runner";
+import type { RemoteExecutor } from "./ports/remote-executor";
+
+/**
+ * The composition root. Roles: `all` (npm start: Slack listeners and workers in one process),
+ * `bot` (Slack only: use cases enqueue, nothing runs jobs), `worker` (step, remediation, clock and
+ * announce workers; any number of them on one Redis). Shuts down gracefully on SIGTERM/SIGINT:
+ * stop taking work, let running jobs finish, close queues and Redis.
+ */
+export type Role = "all" | "bot" | "worker";
+
+export type Log = (message: string, details?: Record<string, unknown>) => void;
+
+export const defaultLog: Log = (message, details) => {
+  process.stderr.write(
+    `${new Date().toISOString()} ${message}${details ? ` ${JSON.stringify(details)}` : ""}\n`,
+  );
+};
+
+export interface RuntimeOptions {
+  config: Config;
+  chat: Chat;
+  log?: Log;
+  /** Default true: run the workers in this process. */
+  workers?: boolean;
+  /** Redis key prefix for the stores and BullMQ (default "incident-bot"); tests use their own. */
+  keyPrefix?: string;
+  queue?: Partial<QueueSettings>;
+  settings?: Partial<LifecycleSettings>;
+  /** Default: the engine over SSH with the configured inventory and playbooks. */
+  runner?: PlaybookRunner;
+  clock?: Clock;
+}
+
+export interface Runtime {
+  deps: LifecycleDeps;
+  queue: BullmqJobQueue;
+  workers: LifecycleWorkers | null;
+  close(): Promise<void>;
+}
+
+/** Stores, queue, use-case deps and (optionally) workers on one Redis. The shell uses it too. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? defaultLog;
+  const prefix = options.keyPrefix ?? "incident-bot";
+  // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up).
+  const redis = new Redis(options.config.redisUrl, { maxRetriesPerRequest: null });
+  const queueSettings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, prefix, ...options.queue };
+  const clock = options.clock ?? systemClock;
+  const queue = new BullmqJobQueue(redis, queueSettings, () => clock.now());
+  const runner = options.runner ?? (await sshRunner(options.config, new SshExecutor()));
+  const deps: LifecycleDeps = {
+    ...createRedisStores(redis, prefix, (problem) => log("invalid timeline event", { problem })),
+    queue,
+    clock,
+    runner,
+    chat: options.chat,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      phaseMinuteMs: options.config.phaseMinuteMs,
+      approvers: options.config.approvers,
+      responders: options.config.responders,
+      ...options.settings,
+    },
+    randomSuffix: () => randomBytes(3).toString("hex"),
+    log,
+  };
+  const workers =
+    options.workers === false
+      ? null
+      : startLifecycleWorkers(redis, queueSettings, lifecycleHandlers(deps), (where, error) =>
+          log("worker error", { where, error: String(error) }),
+        );
+  return {
+    deps,
+    queue,
+    workers,
+    close: async () => {
+      await workers?.close();
+      await queue.close();
+      await redis.quit();
+    },
+  };
+}
+
+/** Each worker is thin: one use case per job kind. */
+export function lifecycleHandlers(deps: LifecycleDeps): LifecycleHandlers {
+  return {
+    hostRun: (job, attempt) => executeHostRun(deps, job, attempt),
+    remediation: (job) => executeRemediation(deps, job),
+    clockEntry: (job) => fireClockEntry(deps, job),
+    approvalExpiry: (job) => expireApproval(deps, job),
+    announce: (job) => announceEvent(deps, job),
+    announceFailed: (job, error) => recordAnnouncementFailed(deps, job, error),
+  };
+}
+
+/** The engine over SSH, with the inventory and playbooks of the configuration. */
+export async function sshRunner(config: Config, executor: RemoteExecutor): Promise<PlaybookRunner> {
+  const inventory = await loadInventory(config.inventoryPath);
+  if (!inventory.inventory) throw new StartupError(inventory.errors);
+  const { catalog, errors } = await yamlPlaybookCatalog(config.playbooksDir);
+  if (errors.length > 0) throw new StartupError(errors);
+  const loaded = inventory.inventory;
+  return enginePlaybookRunner({
+    executor,
+    catalog,
+    resolveHosts: (names) => resolveInventoryHosts(loaded, names),
+  });
+}
+
+export class StartupError extends Error {
+  readonly code = "startup";
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+export function parseRole(argv: readonly string[]): Role {
+  const i = argv.indexOf("--role");
+  const value =
+    i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith("--role="))?.slice(7) ?? "all");
+  if (value === "all" || value === "bot" || value === "worker") return value;
+  throw new StartupError([`--role: expected all, bot or worker, got "${value ?? ""}"`]);
+}
+
+/** Forwards to the real Chat once it exists (the Slack app needs the use cases first). */
+class LateChat implements Chat {
+  target: Chat | null = null;
+  private get chat(): Chat {
+    if (!this.target) throw Object.assign(new Error("chat not ready"), { retryable: true });
+    return this.target;
+  }
+  createIncidentChannel: Chat["createIncidentChannel"] = (i) => this.chat.createIncidentChannel(i);
+  postIncidentCard: Chat["postIncidentCard"] = (c, card) => this.chat.postIncidentCard(c, card);
+  updateIncidentCard: Chat["updateIncidentCard"] = (r, card) =>
+    this.chat.updateIncidentCard(r, card);
+  postThreadReply: Chat["postThreadReply"] = (r, t, code) => this.chat.postThreadReply(r, t, code);
+  postMessage: Chat["postMessage"] = (c, t) => this.chat.postMessage(c, t);
+  postApprovalCard: Chat["postApprovalCard"] = (c, card) => this.chat.postApprovalCard(c, card);
+  updateApprovalCard: Chat["updateApprovalCard"] = (r, card) =>
+    this.chat.updateApprovalCard(r, card);
+  uploadFile: Chat["uploadFile"] = (c, f) => this.chat.uploadFile(c, f);
+  postEphemeral: Chat["postEphemeral"] = (c, u, t) => this.chat.postEphemeral(c, u, t);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const log = defaultLog;
+  const role = parseRole(argv);
+  const loaded = loadConfig(environmentWithDotEnv(process.env));
+  if (!loaded.ok) throw new StartupError(loaded.problems);
+  const { config } = loaded;
+  const token = config.slack.botToken;
+  if (!token) {
+    throw new StartupError([
+      "SLACK_BOT_TOKEN: required to talk to Slack (or run `npx incident-bot shell` for a local chat)",
+    ]);
+  }
+  const chat = new LateChat();
+  const runtime = await startRuntime({ config, chat, log, workers: role !== "bot" });
+  let slack: SlackApp | null = null;
+  if (role === "worker") {
+    // Workers only post to Slack; no receiver, so no signing secret needed.
+    const client = new webApi.WebClient(token, {
+      retryConfig: DEFAULT_SLACK_RETRY,
+      timeout: 10_000,
+      ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
+    });
+    chat.target = new SlackChat(client, { log });
+  } else {
+    // The chat side: Bolt's receiver and listeners call the use cases through the service.
+    slack = createSlackApp({
+      botToken: token,
+      ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
+      ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      port: config.port,
+      service: slackIncidentService(runtime.deps),
+      log,
+    });
+    chat.target = new SlackChat(slack.client, { log });
+    await slack.start();
+  }
+  log("incident-bot started", { role, slack: slack?.mode ?? "post-only" });
+  onShutdown(log, async () => {
+    await slack?.stop();
+    await runtime.close();
+  });
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function onShutdown(log: Log, close: () => Promise<void>): void {
+  let closing = false;
+  const stop = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    log("shutting down", { signal });
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log("shutdown failed", { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    const problems = error instanceof StartupError ? error.problems : [String(error)];
+    process.stderr.write(`incident-bot: cannot start\n${problems.join("\n")}\n`);
+    process.exit(1);
+  });
+}
