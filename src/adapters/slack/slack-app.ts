@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
 
@@ -50,11 +50,7 @@ export class SlackConfigError extends Error {
  * error handler every listener error ends in.
  */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const clientOptions: webApi.WebClientOptions = {
-    retryConfig: options.retryConfig ?? DEFAULT_SLACK_RETRY,
-    timeout: options.requestTimeoutMs ?? 10_000,
-    ...(options.apiUrl ? { slackApiUrl: withTrailingSlash(options.apiUrl) } : {}),
-  };
+  const clientOptions = slackClientOptions(options);
   const logLevel = options.logLevel ?? LogLevel.WARN;
   const socket = options.appToken !== undefined;
   if (!socket && !options.signingSecret) {
@@ -91,6 +87,31 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     stop: async () => {
       await app.stop();
     },
+  };
+}
+
+export type SlackClientOptions = Pick<
+  SlackAppOptions,
+  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel"
+>;
+
+/**
+ * A Web API client configured exactly like the app's, for SlackChat. main.ts builds it first,
+ * since the use cases (and so the app's listeners) need the Chat port before the app exists:
+ * `client → SlackChat → lifecycle deps → slackIncidentService → createSlackApp`.
+ */
+export function createSlackClient(options: SlackClientOptions): webApi.WebClient {
+  return new webApi.WebClient(options.botToken, {
+    ...slackClientOptions(options),
+    logLevel: options.logLevel ?? LogLevel.WARN,
+  });
+}
+
+function slackClientOptions(options: SlackClientOptions): webApi.WebClientOptions {
+  return {
+    retryConfig: options.retryConfig ?? DEFAULT_SLACK_RETRY,
+    timeout: options.requestTimeoutMs ?? 10_000,
+    ...(options.apiUrl ? { slackApiUrl: withTrailingSlash(options.apiUrl) } : {}),
   };
 }
 
