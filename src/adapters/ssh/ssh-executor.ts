@@ -30,6 +30,8 @@ const preferredKex: KexAlgorithm[] = [
 
 /** Seconds `timeout` waits after TERM before KILL on the host. */
 const KILL_AFTER_SECONDS = 2;
+/** How much earlier than our clock the host's `timeout` may fire. */
+const DEADLINE_TOLERANCE_MS = 250;
 /** After this much more, the client gives up on the channel even if the host never answers. */
 const CLIENT_GRACE_MS = (KILL_AFTER_SECONDS + 3) * 1000;
 
@@ -188,10 +190,8 @@ function collect(
   const stdout = new OutputCap(request.maxOutputBytes);
   const stderr = new OutputCap(request.maxOutputBytes);
   let exitCode: number | null = null;
-  let pastDeadline = false;
   let abandoned = false;
   return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => (pastDeadline = true), request.timeoutMs);
     // The host's `timeout` should have ended it by now; stop waiting and close from our side.
     const hardStop = setTimeout(() => {
       abandoned = true;
@@ -205,7 +205,6 @@ function collect(
       );
     };
     const cleanup = (): void => {
-      clearTimeout(deadline);
       clearTimeout(hardStop);
       client.removeListener("close", onClientClose);
     };
@@ -217,6 +216,10 @@ function collect(
     });
     channel.on("close", () => {
       cleanup();
+      const durationMs = Math.round(performance.now() - started);
+      // The host's clock started a little before ours (the exec reply travels back), hence the
+      // tolerance; 124 is `timeout`'s status after TERM, 137 after KILL.
+      const pastDeadline = durationMs >= request.timeoutMs - DEADLINE_TOLERANCE_MS;
       const timedOut = abandoned || (pastDeadline && (exitCode === 124 || exitCode === 137));
       resolve({
         exitCode,
@@ -224,7 +227,7 @@ function collect(
         stderr: stderr.text(),
         truncated: stdout.truncated || stderr.truncated,
         timedOut,
-        durationMs: Math.round(performance.now() - started),
+        durationMs,
       });
     });
     // Nothing is ever sent on stdin: a command that reads it sees end-of-file, not a hang.
