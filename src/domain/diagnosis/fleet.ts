@@ -55,11 +55,36 @@ function groupByCause(reports: readonly FleetHostReport[]): {
   return { primary: [...primary.values()], secondary: [...secondary.values()] };
 }
 
-/** A real problem on one host outranks "healthy" on many; then more hosts, then surer. */
+/**
+ * What the incident is about: a traffic problem on one host outranks a broken config on disk,
+ * which outranks "unknown", which outranks "healthy" on many; then more hosts, then surer.
+ */
 function severity(group: CauseGroup): number {
-  if (group.cause === "healthy") return 0;
-  if (group.cause === "unknown") return 1;
-  return 2;
+  switch (group.cause) {
+    case "healthy":
+      return 0;
+    case "unknown":
+      return 1;
+    case "config_invalid":
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/** One entry per cause: a cause that is main on one host and secondary on another is one entry. */
+function mergeByCause(groups: readonly CauseGroup[]): CauseGroup[] {
+  const merged = new Map<Cause, CauseGroup>();
+  for (const group of groups) {
+    const seen = merged.get(group.cause);
+    if (!seen) merged.set(group.cause, { ...group, hosts: [...group.hosts] });
+    else {
+      seen.hosts.push(...group.hosts.filter((h) => !seen.hosts.includes(h)));
+      seen.evidence.push(...group.evidence);
+      seen.confidence = Math.max(seen.confidence, group.confidence);
+    }
+  }
+  return [...merged.values()];
 }
 
 function listHosts(hosts: readonly string[]): string {
@@ -93,7 +118,10 @@ export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
       recommendation: `Check that the proxy hosts are up and reachable over SSH (address, port, key, known_hosts), then run the playbook again.`,
     };
   }
-  const others = [...primary.slice(1), ...secondary.filter((g) => g.cause !== main.cause)];
+  const others = mergeByCause([
+    ...primary.slice(1),
+    ...secondary.filter((g) => g.cause !== main.cause),
+  ]);
   const upstream = upstreamsNamedIn(main.evidence)[0] ?? "the upstream";
   const summary = [main, ...others].map(sentenceFor).join(" ") + missing;
   const diagnosis: Diagnosis = {

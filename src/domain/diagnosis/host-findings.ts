@@ -46,9 +46,11 @@ function sameness(line: string): string {
 
 /** The most telling few lines: strongest first, newest first among equals, each said once. */
 function pickEvidence(signals: readonly Signal[], extra: readonly string[]): string[] {
+  // Log lines come oldest first: among equals the newest tells most. Probe and config lines keep
+  // their order (a syntax error line, then its explanation).
   const ordered = signals
-    .map((s, index) => ({ s, index }))
-    .sort((a, b) => b.s.weight - a.s.weight || b.index - a.index);
+    .map((s, index) => ({ s, index: s.source.startsWith("log") ? -index : index }))
+    .sort((a, b) => b.s.weight - a.s.weight || a.index - b.index);
   const seen = new Set<string>();
   const picked: string[] = [];
   const bySource = new Map<string, number>();
@@ -125,7 +127,7 @@ function trafficVerdict(evidence: HostEvidence): Finding | null {
   }
   if (!evidence.sawTraffic) return null;
   const summary = access
-    ? `${access.total} requests in the window, none answered 502/503/504`
+    ? `${access.total} ${access.total === 1 ? "request" : "requests"} in the window, none answered 502/503/504`
     : "no proxy errors in the window";
   const answered = evidence.upstreamAnswered ? ["upstream probe answered"] : [];
   return {

@@ -3,16 +3,18 @@
  * which backend to look at. Shapes from Apache's messages, curl and nc.
  */
 const shapes: readonly RegExp[] = [
-  /attempt to connect to (\S+) \(/,
+  // AH00957 names the address, then the name the config uses: prefer the name.
+  /attempt to connect to \S+ \(([^)]+)\)/,
   /remote server (\S+:\d+)/,
   /DNS lookup failure for: (\S+)/,
-  /failed to (\S+:\d+) \(/,
   /Could not resolve host: (\S+)/,
   /getaddrinfo for host "([^"]+)"/,
 ];
-const withPort: readonly RegExp[] = [
-  /Failed to connect to (\S+) port (\d+)/,
-  /connect to (\S+) port (\d+) \(tcp\)/,
+/** Name and port in separate places: `failed to 10.0.1.5:8080 (backend.internal)`, curl, nc. */
+const nameAndPort: readonly [RegExp, number, number][] = [
+  [/failed to \S+:(\d+) \(([^)]+)\)/, 2, 1],
+  [/Failed to connect to (\S+) port (\d+)/, 1, 2],
+  [/connect to (\S+)(?: \([^)]*\))? port (\d+) \(tcp\)/, 1, 2],
 ];
 
 export function upstreamNamedIn(line: string): string | null {
@@ -20,9 +22,11 @@ export function upstreamNamedIn(line: string): string | null {
     const found = shape.exec(line)?.[1];
     if (found) return found;
   }
-  for (const shape of withPort) {
+  for (const [shape, nameAt, portAt] of nameAndPort) {
     const match = shape.exec(line);
-    if (match?.[1] && match[2]) return `${match[1]}:${match[2]}`;
+    const name = match?.[nameAt];
+    const port = match?.[portAt];
+    if (name && port) return `${name}:${port}`;
   }
   return null;
 }
