@@ -21,7 +21,7 @@ export async function fireClockEntry(
   if (!incident || incident.state === "resolved") return "skipped";
   if (job.entry.kind === "reminder") {
     if (phaseOrder(job.entry.phase) < phaseOrder(incident.phase)) return "skipped";
-    await recordEvent(deps, incident.id, {
+    const appended = await recordEvent(deps, incident.id, {
       type: "status-update",
       key: `reminder-${job.entry.minute}`,
       at: deps.clock.now(),
@@ -33,7 +33,7 @@ export async function fireClockEntry(
         scheduledAt: job.dueAt,
       },
     });
-    return "fired";
+    return appended ? "fired" : "skipped";
   }
   return (await enterPhase(deps, incident, job.entry.phase, job.dueAt)) ? "fired" : "skipped";
 }
