@@ -7,7 +7,9 @@ import { ShellRepl } from "../adapters/shell/shell-repl";
 import { Terminal } from "../adapters/shell/terminal";
 import type { LifecycleDeps } from "../app/lifecycle-deps";
 import { environmentWithDotEnv, loadConfig, type Config } from "../config/env";
+import { startRuntime } from "../main";
 import type { Chat } from "../ports/chat";
+import type { Subcommand } from "./io";
 
 /** The bot side and the workers in this process, on the configured Redis, talking to `chat`. */
 export interface ShellRuntime {
@@ -22,8 +24,19 @@ export type StartShellRuntime = (input: {
   log: (message: string, details?: Record<string, unknown>) => void;
 }) => Promise<ShellRuntime>;
 
+export const shellUsage = "incident-bot shell [--user NAME] [--channel NAME]";
+
+/** The `shell` subcommand: the terminal is this process's stdin and stdout. */
+export const shell: Subcommand = (args, io) =>
+  shellCommand(args, startRuntime, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: io.env,
+  });
+
 export interface ShellIo {
-  stdin: Readable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean; unref?: () => void };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   env: Record<string, string | undefined>;
@@ -73,7 +86,17 @@ export async function shellCommand(
   const log = (message: string, details?: Record<string, unknown>): void => {
     io.stderr.write(`log> ${message}${details ? ` ${JSON.stringify(details)}` : ""}\n`);
   };
-  const runtime = await startRuntime({ config, chat, log });
+  let runtime: ShellRuntime;
+  try {
+    runtime = await startRuntime({ config, chat, log });
+  } catch (error) {
+    // A missing inventory or a broken playbook: say what is wrong, as `npm start` would.
+    const problems = (error as { problems?: unknown }).problems;
+    const lines = Array.isArray(problems) ? problems.map(String) : [describe(error)];
+    io.stderr.write(`incident-bot shell: cannot start\n${lines.join("\n")}\n`);
+    terminal.close();
+    return 1;
+  }
   const repl = new ShellRepl(terminal, chat, shellBackend(runtime.deps), session);
   holder.repl = repl;
 
@@ -92,6 +115,12 @@ export async function shellCommand(
     terminal.print(`${BOT_PREFIX} bye`);
     await runtime.close();
     await terminal.flush();
+    // Let the process end: readline leaves stdin referenced when it was a pipe.
+    io.stdin.unref?.();
   }
   return 0;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
