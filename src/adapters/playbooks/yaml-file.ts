@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatIssuePath } from "../../domain/playbook-validation";
 
@@ -33,13 +33,18 @@ export async function loadYamlFile<S extends z.ZodType>(
     const code = (error as NodeJS.ErrnoException).code ?? "";
     return { ok: false, errors: [fileError(name, "", `cannot read the file (${code || error})`)] };
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, {
+    prettyErrors: false,
+    uniqueKeys: true,
+    lineCounter: lines,
+  });
   if (document.errors.length > 0) {
     return {
       ok: false,
       errors: document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}` : "YAML";
+        const at = lines.linePos(error.pos[0]);
+        const where = `line ${at.line}, column ${at.col}`;
         return fileError(name, where, error.message.split("\n")[0] ?? error.message);
       }),
     };

@@ -1,0 +1,203 @@
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { PlaybookRunReport } from "../../src/domain/step-result";
+import { up, type Lab } from "../lab/lab";
+
+const root = resolve(__dirname, "../..");
+const bin = join(root, "bin", "incident-bot.js");
+let lab: Lab;
+let scratch: string;
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as a separate process, the way an operator runs it (needs `npm run build`). */
+function cli(args: string[]): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: scratch },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** A one-step playbook whose command leaves a file on the host, to see whether it ran. */
+function markerPlaybook(marker: string): string {
+  const dir = join(scratch, "playbooks");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, "marker.yaml"),
+    [
+      "id: marker",
+      "title: Marker",
+      "description: Leaves a file behind",
+      "vars:",
+      "  marker: { type: path, default: " + marker + " }",
+      "phases:",
+      "  immediate:",
+      "    - { id: touch, title: Touch, kind: diagnostic, run: 'touch {{ marker }}' }",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, "dist", "src", "cli.js"))) {
+    throw new Error("the CLI is not built: run `npm run build` first (npm test does)");
+  }
+  scratch = mkdtempSync(join(tmpdir(), "incident-bot-cli-"));
+  lab = await up(2);
+}, 120_000);
+
+afterAll(async () => {
+  await lab?.down();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("incident-bot CLI against the lab", () => {
+  it("prints the CONTRACT JSON document for run --json and exits 0 when every step ran", async () => {
+    const ran = await cli([
+      "run",
+      "apache-502",
+      "--hosts",
+      "lab",
+      "--json",
+      "--inventory",
+      lab.inventoryPath,
+    ]);
+    expect(ran.stderr).toBe("");
+    const report = PlaybookRunReport.parse(JSON.parse(ran.stdout));
+    expect(report.playbook).toBe("apache-502");
+    expect(report.phase).toBe("immediate");
+    expect(report.hosts.map((host) => host.host)).toEqual(["proxy-1", "proxy-2"]);
+    const statuses = report.hosts.flatMap((host) => host.steps.map((step) => step.status));
+    expect(statuses).not.toContain("error");
+    expect(ran.code).toBe(0);
+  });
+
+  it("prints per-host steps and the diagnosis for people", async () => {
+    const ran = await cli([
+      "run",
+      "apache-502",
+      "--hosts",
+      "proxy-1",
+      "--inventory",
+      lab.inventoryPath,
+    ]);
+    expect(ran.stdout).toMatch(/^proxy-1$/m);
+    expect(ran.stdout).toMatch(/^Diagnosis: /m);
+  });
+
+  it("prints the exact commands for --dry-run and runs nothing", async () => {
+    const marker = `/tmp/incident-bot-dry-run-${process.pid}-${Date.now()}`;
+    const playbooks = markerPlaybook(marker);
+    const args = [
+      "run",
+      "marker",
+      "--hosts",
+      "proxy-1",
+      "--playbooks",
+      playbooks,
+      "--inventory",
+      lab.inventoryPath,
+    ];
+    const dry = await cli([...args, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`$ touch '${marker}'`);
+    const afterDry = await lab.exec("proxy-1", ["test", "-e", marker]);
+    expect(afterDry.code).not.toBe(0);
+    const real = await cli(args);
+    expect(real.code).toBe(0);
+    const afterRun = await lab.exec("proxy-1", ["test", "-e", marker]);
+    expect(afterRun.code).toBe(0);
+    await lab.exec("proxy-1", ["rm", "-f", marker]);
+  });
+
+  it("exits 1 when a host cannot be reached and still reports the others", async () => {
+    const inventory = join(scratch, "inventory-with-gone.yml");
+    writeFileSync(
+      inventory,
+      [
+        "defaults:",
+        `  privateKey: ${lab.privateKeyPath}`,
+        `  knownHosts: ${lab.knownHostsPath}`,
+        "hosts:",
+        `  proxy-1: { address: ${lab.host("proxy-1").address}, vars: { upstream_url: "http://127.0.0.1:9/" } }`,
+        `  gone: { address: 127.0.0.1, port: 9, vars: { upstream_url: "http://127.0.0.1:9/" } }`,
+      ].join("\n"),
+    );
+    const ran = await cli([
+      "run",
+      "apache-502",
+      "--hosts",
+      "all",
+      "--json",
+      "--inventory",
+      inventory,
+    ]);
+    expect(ran.code).toBe(1);
+    const report = PlaybookRunReport.parse(JSON.parse(ran.stdout));
+    const gone = report.hosts.find((host) => host.host === "gone");
+    expect(
+      gone?.steps
+        .filter((s) => s.status !== "skipped" && s.status !== "awaiting-approval")
+        .every((s) => s.status === "error"),
+    ).toBe(true);
+    const proxy = report.hosts.find((host) => host.host === "proxy-1");
+    expect(proxy?.steps.some((s) => s.status === "ok")).toBe(true);
+  });
+
+  it("exits 2 with the usage for bad usage and lists known hosts for unknown ones", async () => {
+    const missing = await cli(["run", "apache-502"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--hosts is required[\s\S]*usage: incident-bot run PLAYBOOK/);
+    const unknown = await cli([
+      "run",
+      "apache-502",
+      "--hosts",
+      "nope",
+      "--inventory",
+      lab.inventoryPath,
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'unknown host or group "nope"; hosts: proxy-1, proxy-2; groups: all, lab',
+    );
+  });
+
+  it("validates the shipped playbooks with the lab inventory", async () => {
+    const ran = await cli(["validate", "--inventory", lab.inventoryPath]);
+    expect(ran.stdout).toMatch(/^ok: \d+ playbooks, 2 hosts$/m);
+    expect(ran.code).toBe(0);
+  });
+
+  it("names the file and field of every problem in a broken playbook", async () => {
+    // The YAML syntax error is written here: a committed broken YAML file would trip prettier.
+    const dir = join(scratch, "playbooks-broken");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(
+      join(root, "test/integration/fixtures/playbooks-broken/broken.yaml"),
+      join(dir, "broken.yaml"),
+    );
+    writeFileSync(join(dir, "syntax.yaml"), "id: syntax\ntitle: [unclosed\n");
+    const ran = await cli(["validate", "--playbooks", dir, "--inventory", lab.inventoryPath]);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout.trim().split("\n")).toEqual([
+      `${dir}/broken.yaml: phases.immediate[1].run: unknown variable "upstream_port" (declared: log)`,
+      `${dir}/broken.yaml: phases.immediate[2].run: placeholder {{ log }} is inside quotes: values are quoted for you, remove the quotes`,
+      expect.stringMatching(/\/syntax\.yaml: line \d+, column \d+: Flow sequence/),
+    ]);
+  });
+});
