@@ -49,7 +49,8 @@ export function lifecyclePlaybook(): Playbook {
           id: "append-marker",
           title: "Append a line to the marker file",
           kind: "remediation",
-          run: "echo ran >> {{ marker }}",
+          // Appends first, then lingers: a test can kill the worker after the host changed.
+          run: "echo ran >> {{ marker }}; sleep {{ delay }}",
           precheck: { run: "true" },
           verify: { run: "test -s {{ marker }}", attempts: 1, interval: "1s" },
         },
