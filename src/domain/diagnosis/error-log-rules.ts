@@ -14,6 +14,7 @@ import { Signal, signal } from "./signal";
  *                                                    20014/70014 closed before answering (reset);
  *                                                    22 not an HTTP status line (bad response)
  *   AH01106 bad HTTP/1.1 header; AH10124 header over ResponseFieldSize;
+ *   AH10404 error reading headers from backend       (104) reset mid-headers, then an AH01106 echo;
  *   AH01110 error reading response (body cut short)  → bad response (104 → reset)
  *   AH00898 "DNS lookup failure for: NAME"           → DNS; "Error during SSL Handshake" → TLS;
  *           "Error reading from remote server"       → only repeats the AH01102 before it
@@ -78,6 +79,11 @@ function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null
       return { cause: "upstream_refused", weight: 0.5 };
     case "AH01102":
       return { cause: statusLineFailure(entry), weight: 0.8 };
+    // Headers cut short by the upstream: a reset (104) or close, else unreadable headers.
+    case "AH10404":
+      return RESET_ERRNOS.has(entry.errno ?? "") || CLOSED_ERRNOS.has(entry.errno ?? "")
+        ? { cause: "upstream_reset", weight: 0.85 }
+        : { cause: "upstream_bad_response", weight: 0.6 };
     case "AH01106":
     case "AH10124":
       return { cause: "upstream_bad_response", weight: 0.8 };

@@ -67,14 +67,26 @@ function pickEvidence(signals: readonly Signal[], extra: readonly string[]): str
 }
 
 /**
- * A TLS handshake failure also fails the request body (AH01084/AH01097): with a handshake error in
- * the log those lines are part of the TLS story (and name the upstream), not a reset.
+ * Follow-up lines Apache writes after the real failure: a TLS handshake failure also fails the
+ * request body (AH01084/AH01097), a reset while reading headers (AH10404) ends in "bad header"
+ * (AH01106). With the real failure in the log they belong to its story, weakly.
  */
+const echoes: readonly { of: Cause; first: string; echoes: readonly string[] }[] = [
+  { of: "backend_tls", first: "log:", echoes: ["log:AH01084", "log:AH01097"] },
+  { of: "upstream_reset", first: "log:AH10404", echoes: ["log:AH01106"] },
+];
+
 function withoutEchoes(signals: readonly Signal[]): Signal[] {
-  const tls = signals.some((s) => s.cause === "backend_tls" && s.source.startsWith("log"));
-  if (!tls) return [...signals];
-  const echo = (s: Signal): boolean => s.source === "log:AH01084" || s.source === "log:AH01097";
-  return signals.map((s) => (echo(s) ? { ...s, cause: "backend_tls", weight: 0.2 } : s));
+  return echoes.reduce<Signal[]>(
+    (current, rule) => {
+      const found = current.some((s) => s.cause === rule.of && s.source.startsWith(rule.first));
+      if (!found) return current;
+      return current.map((s) =>
+        rule.echoes.includes(s.source) ? { ...s, cause: rule.of, weight: 0.2 } : s,
+      );
+    },
+    [...signals],
+  );
 }
 
 /**
