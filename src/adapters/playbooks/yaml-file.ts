@@ -51,8 +51,13 @@ export async function loadYamlFile<S extends z.ZodType>(
   }
   const result = schema.safeParse(document.toJS());
   if (!result.success) {
-    const errors = result.error.issues.map((issue) =>
-      fileError(name, formatIssuePath(issue.path), issue.message),
+    const errors = result.error.issues.flatMap((issue) =>
+      // An unknown field is named by its own path, where an editor would put the cursor.
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) =>
+            fileError(name, formatIssuePath([...issue.path, key]), "unknown field"),
+          )
+        : [fileError(name, formatIssuePath(issue.path), issue.message)],
     );
     return { ok: false, errors };
   }
