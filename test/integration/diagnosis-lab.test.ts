@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { run } from "../../src/cli/run";
+import type { CliIo } from "../../src/cli/io";
+import { primaryCause } from "../../src/domain/diagnosis";
+import { PlaybookRunReport, type HostReport } from "../../src/domain/step-result";
+import { BREAK_MODES, MODE_SIGNATURES, up, type BreakMode, type Lab } from "../lab/lab";
+
+/**
+ * `incident-bot run apache-502 --hosts lab --json` against the real lab: one lab for the file,
+ * proxy-N broken in the N-th mode, the last proxy left healthy, one run over the whole group.
+ * Then the broken hosts are fixed and a fresh run is checked again.
+ */
+const PLAYBOOKS = join(__dirname, "../../playbooks");
+const HOSTS = BREAK_MODES.length + 1;
+const HEALTHY_HOST = `proxy-${HOSTS}`;
+const hostOf = (mode: BreakMode): string => `proxy-${BREAK_MODES.indexOf(mode) + 1}`;
+
+/** The `run` subcommand in-process, the way bin/incident-bot.js calls it. */
+async function incidentBotRun(lab: Lab, ...args: string[]): Promise<PlaybookRunReport> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    out: (text) => (stdout += text),
+    err: (text) => (stderr += text),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  };
+  const argv = ["apache-502", ...args, "--json", "--playbooks", PLAYBOOKS];
+  const status = await run([...argv, "--inventory", lab.inventoryPath], io);
+  if (status !== 0) throw new Error(`run exited ${status}: ${stderr}\n${stdout.slice(0, 2000)}`);
+  return PlaybookRunReport.parse(JSON.parse(stdout));
+}
+
+function hostReport(report: PlaybookRunReport | undefined, host: string): HostReport {
+  const found = report?.hosts.find((h) => h.host === host);
+  if (!found) throw new Error(`no report for ${host}`);
+  return found;
+}
+
+describe("Diagnosis of every failure the lab can inject, through incident-bot run", () => {
+  let lab: Lab | undefined;
+  let broken: PlaybookRunReport | undefined;
+  const theLab = (): Lab => {
+    if (!lab) throw new Error("the lab did not come up");
+    return lab;
+  };
+
+  beforeAll(async () => {
+    lab = await up(HOSTS);
+    const current = lab;
+    await Promise.all(
+      BREAK_MODES.map(async (mode) => {
+        await current.break(hostOf(mode), mode);
+        // Clients keep coming during an incident; worker-exhaustion brings its own load.
+        if (mode !== "worker-exhaustion") await current.hit(hostOf(mode), 3, "/api/");
+      }),
+    );
+    await current.hit(HEALTHY_HOST, 3, "/api/");
+    broken = await incidentBotRun(current, "--hosts", "lab");
+  }, 240_000);
+
+  afterAll(async () => {
+    await lab?.down();
+  }, 60_000);
+
+  it.each(BREAK_MODES.map((mode) => ({ mode, host: hostOf(mode) })))(
+    "diagnoses $mode on $host as its expected cause",
+    ({ mode, host }) => {
+      const report = hostReport(broken, host);
+      expect(primaryCause(report.findings)).toBe(MODE_SIGNATURES[mode].cause);
+      expect(report.findings[0]?.evidence.length).toBeGreaterThan(0);
+    },
+  );
+
+  it("diagnoses the host that was never broken as healthy", () => {
+    expect(primaryCause(hostReport(broken, HEALTHY_HOST).findings)).toBe("healthy");
+  });
+
+  it("gives one fleet diagnosis that names every cause once and every host", () => {
+    const diagnosis = broken?.diagnosis;
+    const named = [diagnosis?.cause, ...(diagnosis?.others ?? []).map((o) => o.cause)];
+    const expected = [...BREAK_MODES.map((m) => MODE_SIGNATURES[m].cause), "healthy"];
+    expect(new Set(named)).toEqual(new Set(expected));
+    for (let i = 1; i <= HOSTS; i += 1) expect(diagnosis?.summary).toContain(`proxy-${i}`);
+  });
+
+  it("finds nothing wrong in configtest once the config-syntax host is fixed", async () => {
+    const host = hostOf("config-syntax");
+    await theLab().fix(host);
+    const report = await incidentBotRun(theLab(), "--hosts", host);
+    expect(hostReport(report, host).findings.map((f) => f.cause)).toEqual(["healthy"]);
+  }, 120_000);
+
+  it("diagnoses a fixed host again as its new failure after another break", async () => {
+    // Fix between cases: the stopped upstream comes back, then the same host gets a bad DNS name.
+    const host = hostOf("upstream-stopped");
+    await theLab().fix(host);
+    await theLab().break(host, "dns-failure");
+    await theLab().hit(host, 3, "/api/");
+    const report = await incidentBotRun(theLab(), "--hosts", host);
+    const causes = hostReport(report, host).findings.map((f) => f.cause);
+    // The refusals of a minute ago are still in the window; the new failure must come first.
+    expect(causes[0]).toBe("dns_failure");
+  }, 120_000);
+});
