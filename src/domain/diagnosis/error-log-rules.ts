@@ -18,6 +18,7 @@ import { Signal, signal } from "./signal";
  *   AH01110 error reading response (body cut short)  → bad response (104 → reset)
  *   AH00898 "DNS lookup failure for: NAME"           → DNS; "Error during SSL Handshake" → TLS;
  *           "Error reading from remote server"       → only repeats the AH01102 before it
+ *   mod_ssl (info level) AH02003 "SSL Proxy connect failed", AH01997 "SSL handshake failed" → TLS
  *   AH01084 / AH01097 pass request body failed       → follows a TLS handshake failure or a reset
  *   AH00484 server reached MaxRequestWorkers; AH10159 within MinSpareThreads of it; "scoreboard is
  *           full"; (24) Too many open files          → proxy out of workers or descriptors
@@ -49,11 +50,12 @@ function statusLineFailure(entry: ErrorLogEntry): Cause {
 const byMessage: readonly [RegExp, Cause, number][] = [
   [/DNS lookup failure for:/, "dns_failure", 0.85],
   [
-    /SSL Handshake|SSL Proxy|Certificate Verification|certificate verify failed/i,
+    /SSL Handshake|SSL handshake failed|SSL Proxy|SSL Library Error|Certificate Verification|certificate verify failed/i,
     "backend_tls",
     0.85,
   ],
-  [/reached MaxRequestWorkers/, "proxy_exhausted", 0.85],
+  // Apache saying it ran out of workers is as direct as evidence gets.
+  [/reached MaxRequestWorkers/, "proxy_exhausted", 0.95],
   [/scoreboard is full/, "proxy_exhausted", 0.7],
   [/within MinSpareThreads of MaxRequestWorkers/, "proxy_exhausted", 0.3],
 ];

@@ -94,7 +94,7 @@ function withoutEchoes(signals: readonly Signal[]): Signal[] {
  * all, since timeouts and refusals follow from it), then a broken config on disk, then the rest.
  */
 function rank(finding: Finding, signals: readonly Signal[]): number {
-  if (finding.cause === "proxy_exhausted" && signals.some((s) => s.weight >= 0.85)) return 3;
+  if (finding.cause === "proxy_exhausted" && signals.some((s) => s.weight >= 0.95)) return 3;
   if (TRAFFIC_CAUSES.includes(finding.cause)) return 2;
   if (finding.cause === "config_invalid") return 1;
   return 0;

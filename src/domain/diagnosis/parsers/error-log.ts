@@ -25,6 +25,8 @@ export interface ErrorLogEntry {
   errno: string | null;
   errorText: string | null;
   client: string | null;
+  /** The backend of a proxy connection (mod_ssl's `[remote 10.0.1.5:8443]`). */
+  remote: string | null;
   /** `AH00957`; null for the few messages without a code. */
   code: string | null;
   message: string;
@@ -39,7 +41,7 @@ export interface ErrorLogReport {
 }
 
 const linePattern =
-  /^\[(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4})\] \[(?<module>[^:\]]*):(?<level>[a-z0-9]+)\] \[pid (?<pid>\d+)(?::tid \d+)?\] (?:\((?<errno>[^)]+)\)(?<errorText>[^:]*): )?(?:\[client (?<client>[^\]]+)\] )?(?:(?<code>AH\d{5}): )?(?<message>.*)$/;
+  /^\[(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4})\] \[(?<module>[^:\]]*):(?<level>[a-z0-9]+)\] \[pid (?<pid>\d+)(?::tid \d+)?\] (?:\((?<errno>[^)]+)\)(?<errorText>[^:]*): )?(?:\[client (?<client>[^\]]+)\] )?(?:\[remote (?<remote>[^\]]+)\] )?(?:(?<code>AH\d{5}): )?(?<message>.*)$/;
 
 const timePattern =
   /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? (\d{4})$/;
@@ -76,6 +78,7 @@ export function parseErrorLogLine(line: string, clock: HostClock | null): ErrorL
     errno: groups.errno ?? null,
     errorText: groups.errorText?.trim() || null,
     client: groups.client ?? null,
+    remote: groups.remote ?? null,
     code: groups.code ?? null,
     message: withoutReferer(groups.message ?? ""),
     line: line.trimEnd(),

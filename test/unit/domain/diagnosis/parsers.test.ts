@@ -38,6 +38,7 @@ describe("the Apache error log parser", () => {
       errno: "70007",
       errorText: "The timeout specified has expired",
       client: "127.0.0.1:57494",
+      remote: null,
       code: "AH01102",
       message: "error reading status line from remote server upstream.proxy-2.lab:9000",
       line,
