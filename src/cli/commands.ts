@@ -1,11 +1,31 @@
 import type { Subcommand } from "./io";
-import { run, runUsage } from "./run";
-import { shell, shellUsage } from "./shell";
-import { validate, validateUsage } from "./validate";
 
-/** The incident-bot subcommands: one file each under src/cli/, registered here. */
-export const subcommands: Record<string, { run: Subcommand; usage: string; summary: string }> = {
-  validate: { run: validate, usage: validateUsage, summary: "check playbooks and inventory" },
-  run: { run, usage: runUsage, summary: "run a playbook phase over SSH, no Slack" },
-  shell: { run: shell, usage: shellUsage, summary: "a local chat in the terminal (needs Redis)" },
+/**
+ * The incident-bot subcommands: one file each under src/cli/, registered here. Each is loaded
+ * only when chosen, so `run` does not pay for loading Slack, BullMQ and Redis clients at start-up
+ * (that alone doubled the start-up time of a one-host run).
+ */
+export interface SubcommandEntry {
+  usage: string;
+  summary: string;
+  load(): Promise<Subcommand>;
+}
+
+export const subcommands: Record<string, SubcommandEntry> = {
+  validate: {
+    usage: "incident-bot validate [--playbooks DIR] [--inventory FILE]",
+    summary: "check playbooks and inventory",
+    load: async () => (await import("./validate")).validate,
+  },
+  run: {
+    usage:
+      "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]",
+    summary: "run a playbook phase over SSH, no Slack",
+    load: async () => (await import("./run")).run,
+  },
+  shell: {
+    usage: "incident-bot shell [--user NAME] [--channel NAME]",
+    summary: "a local chat in the terminal (needs Redis)",
+    load: async () => (await import("./shell")).shell,
+  },
 };

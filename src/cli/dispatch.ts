@@ -19,7 +19,9 @@ export async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    return await command.run(args, io);
+    return await (
+      await command.load()
+    )(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`incident-bot ${name}: ${(error as Error).message}\nusage: ${command.usage}`);
