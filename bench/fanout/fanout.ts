@@ -1,0 +1,125 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadInventory, resolveInventoryHosts } from "../../src/adapters/playbooks/load-inventory";
+import { loadPlaybooks } from "../../src/adapters/playbooks/load-playbooks";
+import { planCommands } from "../../src/app/run-playbook";
+import { up } from "../../test/lab/lab";
+import { contenders, type Contender } from "./contenders";
+import { measure, median, type Sample } from "./measure";
+
+/**
+ * The fan-out benchmark of BENCHMARKS-GUIDE.md: the immediate phase of apache-502 over 1, 10 and
+ * 30 lab hosts, the bot as a whole process beside a sequential ssh loop, parallel-ssh and ansible
+ * running the same commands. Prints a markdown table (median, min–max, client CPU, ratios).
+ */
+export interface FanoutOptions {
+  sizes: number[];
+  runs: number;
+}
+
+const root = resolve(__dirname, "../../..");
+
+export async function runFanout(options: FanoutOptions): Promise<string> {
+  const largest = Math.max(...options.sizes);
+  const lab = await up(largest);
+  const work = mkdtempSync(join(tmpdir(), "incident-bot-bench-"));
+  try {
+    const script = await immediateScript(lab.inventoryPath);
+    const available = contenders(lab).filter(ensureInstalled);
+    const rows: string[] = [];
+    for (const size of options.sizes) {
+      const hosts = lab.hosts.slice(0, size);
+      const medians = new Map<string, number>();
+      for (const contender of available) {
+        const { argv, env } = contender.command(hosts, script, work);
+        await measure(argv, env); // warm-up: page cache, sshd forks, Python bytecode
+        const samples: Sample[] = [];
+        for (let i = 0; i < options.runs; i += 1) samples.push(await measure(argv, env));
+        medians.set(contender.name, median(samples.map((s) => s.wallMs)));
+        rows.push(row(size, contender, samples));
+        process.stderr.write(
+          `  N=${size} ${contender.name}: ${fmt(median(samples.map((s) => s.wallMs)))}\n`,
+        );
+      }
+      rows.push(ratioRow(size, medians));
+    }
+    return table(options, rows);
+  } finally {
+    await lab.down();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The per-host commands: the bot's own plan of apache-502's immediate phase (runnable steps). */
+async function immediateScript(inventoryPath: string): Promise<string> {
+  const { playbooks } = await loadPlaybooks(join(root, "playbooks"));
+  const playbook = playbooks.find((p) => p.id === "apache-502");
+  const { inventory } = await loadInventory(inventoryPath);
+  if (!playbook || !inventory) throw new Error("apache-502 or the lab inventory did not load");
+  const [host] = resolveInventoryHosts(inventory, ["proxy-1"]);
+  if (!host) throw new Error("the lab has no proxy-1");
+  const plan = planCommands(playbook, "immediate", host);
+  return plan
+    .filter((step) => step.kind === "diagnostic" || step.kind === "check")
+    .flatMap((step) => step.commands)
+    .map((command) => `{ ${command}\n} 2>&1`)
+    .join("\n");
+}
+
+function ensureInstalled(contender: Contender): boolean {
+  if (!contender.needs) return true;
+  if (hasCommand(contender.needs.command)) return true;
+  process.stderr.write(`installing ${contender.needs.pkg} for the benchmark…\n`);
+  try {
+    execFileSync(
+      "apt-get",
+      ["install", "-y", "-qq", "--no-install-recommends", contender.needs.pkg],
+      {
+        stdio: "inherit",
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      },
+    );
+  } catch (error) {
+    process.stderr.write(`  ${contender.name} left out: ${String(error)}\n`);
+  }
+  return hasCommand(contender.needs.command);
+}
+
+function hasCommand(name: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+function row(size: number, contender: Contender, samples: Sample[]): string {
+  const wall = samples.map((s) => s.wallMs);
+  const cpu = median(samples.map((s) => s.cpuMs));
+  const failures = samples.filter((s) => s.code !== 0).length;
+  const note = failures ? ` (${failures} non-zero exits)` : "";
+  return `| ${size} | ${contender.name}${note} | ${fmt(median(wall))} | ${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))} | ${fmt(cpu)} |`;
+}
+
+function ratioRow(size: number, medians: Map<string, number>): string {
+  const bot = medians.get("incident-bot run --json") ?? NaN;
+  const ratios = [...medians]
+    .filter(([name]) => !name.startsWith("incident-bot"))
+    .map(([name, ms]) => `${(bot / ms).toFixed(2)}× ${name}`);
+  return `| ${size} | **bot ÷ others** | ${ratios.join("; ")} | | |`;
+}
+
+function table(options: FanoutOptions, rows: string[]): string {
+  return [
+    `Fan-out: apache-502 immediate phase, ${options.runs} runs after a warm-up, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
+    "",
+    "| hosts | contender | median | min–max | client CPU (median) |",
+    "| ---: | --- | ---: | ---: | ---: |",
+    ...rows,
+  ].join("\n");
+}

@@ -1,0 +1,33 @@
+import { runFanout } from "./fanout/fanout";
+
+/**
+ * `npm run bench [-- fanout] [--sizes 1,10,30] [--runs 5]`: one entry for every benchmark; each
+ * prints a markdown table for BENCHMARKS.md.
+ */
+const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>> = {
+  fanout: (args) =>
+    runFanout({
+      sizes: (args.get("sizes") ?? "1,10,30").split(",").map(Number),
+      runs: Number(args.get("runs") ?? "5"),
+    }),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const names = argv.filter((arg) => !arg.startsWith("--") && !/^[0-9,]+$/.test(arg));
+  const args = new Map<string, string>();
+  argv.forEach((arg, i) => {
+    if (arg.startsWith("--")) args.set(arg.slice(2), argv[i + 1] ?? "");
+  });
+  const chosen = names.length ? names : Object.keys(benchmarks);
+  for (const name of chosen) {
+    const bench = benchmarks[name];
+    if (!bench)
+      throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(benchmarks).join(", ")})`);
+    process.stdout.write(`${await bench(args)}\n`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
