@@ -133,6 +133,7 @@ async function versionReport(lab: Lab): Promise<string> {
 
 async function captureHealthy(lab: Lab, out: string): Promise<Capture> {
   // The error log as it stands after start-up: the notices a healthy proxy writes.
+  await sleep(500);
   const startup = readFileSync(lab.host(HOST).errorLog, "utf8");
   truncateLogs(lab);
   const statuses = await lab.hit(HOST, 5);
@@ -150,6 +151,8 @@ async function captureMode(
   variant?: Variant,
 ): Promise<Capture> {
   await lab.fix(HOST);
+  // Apache logs a request after the client has its answer: let fix()'s last probe land first.
+  await sleep(500);
   truncateLogs(lab);
   await lab.break(HOST, mode);
   if (variant) await variant.apply(lab);

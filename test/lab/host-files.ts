@@ -1,4 +1,5 @@
 import {
+  appendFileSync,
   cpSync,
   existsSync,
   lstatSync,
@@ -217,6 +218,12 @@ export function writeHostFiles(host: HostIdentity, paths: HostPaths, authorizedK
   mkdirSync(paths.homeDir, { recursive: true, mode: 0o700 });
   copyApacheConfig(paths.apacheDir);
   writeFileSync(join(paths.apacheDir, "ports.conf"), `Listen ${host.address}:80\n`);
+  // apache2ctl status asks http://localhost:80/ by default; this Apache listens on its address only.
+  appendFileSync(
+    join(paths.apacheDir, "envvars"),
+    `\n## incident lab: where \`apache2ctl status\` finds mod_status\n` +
+      `export APACHE_STATUSURL=http://${host.address}:80/server-status\n`,
+  );
   writeFileSync(
     join(paths.apacheDir, "conf-available", "lab-servername.conf"),
     `ServerName ${host.name}\n`,
