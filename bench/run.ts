@@ -1,4 +1,5 @@
 import { runFanout } from "./fanout/fanout";
+import { runChatBench } from "./slack";
 
 /**
  * `npm run bench [-- fanout] [--sizes 1,10,30] [--runs 5]`: one entry for every benchmark; each
@@ -10,6 +11,7 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
       sizes: (args.get("sizes") ?? "1,10,30").split(",").map(Number),
       runs: Number(args.get("runs") ?? "5"),
     }),
+  chat: (args) => runChatBench(args),
 };
 
 async function main(argv: string[]): Promise<void> {
