@@ -83,6 +83,12 @@ describe("Diagnosis of every failure the lab can inject, through incident-bot ru
     for (let i = 1; i <= HOSTS; i += 1) expect(diagnosis?.summary).toContain(`proxy-${i}`);
   });
 
+  it("still sees the failure in the short-term phase's re-check of the last minutes", async () => {
+    const host = hostOf("upstream-hang");
+    const report = await incidentBotRun(theLab(), "--hosts", host, "--phase", "short-term");
+    expect(primaryCause(hostReport(report, host).findings)).toBe("upstream_timeout");
+  }, 120_000);
+
   it("finds nothing wrong in configtest once the config-syntax host is fixed", async () => {
     const host = hostOf("config-syntax");
     await theLab().fix(host);

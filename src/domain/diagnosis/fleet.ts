@@ -118,6 +118,16 @@ export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
       recommendation: `Check that the proxy hosts are up and reachable over SSH (address, port, key, known_hosts), then run the playbook again.`,
     };
   }
+  if (
+    reached.every((r) => r.findings.every((f) => f.evidence.length === 0 && f.cause === "unknown"))
+  ) {
+    return {
+      cause: "unknown",
+      hosts: reached.map((r) => r.host),
+      summary: `No step of this run read the state of ${listHosts(reached.map((r) => r.host))} (manual items or checks only), so there is nothing to diagnose.${missing}`,
+      recommendation: `Run the immediate phase (error log, access log and upstream probes) for a diagnosis.`,
+    };
+  }
   const others = mergeByCause([
     ...primary.slice(1),
     ...secondary.filter((g) => g.cause !== main.cause),

@@ -152,6 +152,18 @@ describe("diagnosing the fleet", () => {
     expect(diagnosis.others).toBeUndefined();
   });
 
+  it("says there is nothing to diagnose when no step read the proxies (a manual-only phase)", () => {
+    const nothing = diagnoseHost([], context);
+    const diagnosis = diagnoseFleet([
+      { host: "a", reachable: true, findings: nothing },
+      { host: "b", reachable: true, findings: nothing },
+    ]);
+    expect(diagnosis.cause).toBe("unknown");
+    expect(diagnosis.summary).toBe(
+      "No step of this run read the state of a and b (manual items or checks only), so there is nothing to diagnose.",
+    );
+  });
+
   it("says unknown and how to reach the hosts when none could be reached", () => {
     const diagnosis = diagnoseFleet([
       { host: "a", reachable: false, findings: [] },
