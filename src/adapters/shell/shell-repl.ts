@@ -58,8 +58,9 @@ export class ShellRepl {
   async run(): Promise<void> {
     this.terminal.onInterrupt(() => this.stop());
     this.refreshPrompt();
-    for await (const line of this.terminal.lines()) {
-      if (this.stopped) break;
+    for (;;) {
+      const line = await this.terminal.nextLine();
+      if (line === null || this.stopped) break;
       await this.handle(line.trim());
       if (this.stopped) break;
       this.refreshPrompt();

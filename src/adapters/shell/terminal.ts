@@ -11,6 +11,9 @@ export class Terminal implements ShellOutput {
   private readonly printed: string[] = [];
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  /** Lines typed before anyone asked for them (a piped script arrives all at once). */
+  private readonly typed: string[] = [];
+  private wakeReader: (() => void) | null = null;
 
   constructor(
     input: Readable,
@@ -18,8 +21,15 @@ export class Terminal implements ShellOutput {
     private readonly tty: boolean,
   ) {
     this.rl = createInterface({ input, output: tty ? output : undefined, terminal: tty });
+    // Listening from the start: lines piped in while the engine starts up must not be lost.
+    this.rl.on("line", (line) => {
+      this.typed.push(line);
+      this.wakeReader?.();
+    });
     this.rl.on("close", () => {
       this.closed = true;
+      this.wakeReader?.();
+      for (const wake of this.waiters) wake();
     });
   }
 
@@ -42,9 +52,17 @@ export class Terminal implements ShellOutput {
     if (this.tty && !this.closed) this.rl.prompt(true);
   }
 
-  /** Every line typed, in order, until EOF or close(). */
-  lines(): AsyncIterableIterator<string> {
-    return this.rl[Symbol.asyncIterator]();
+  /** The next line typed, or null after EOF or close(); lines typed before EOF are still read. */
+  async nextLine(): Promise<string | null> {
+    for (;;) {
+      const line = this.typed.shift();
+      if (line !== undefined) return line;
+      if (this.closed) return null;
+      await new Promise<void>((resolve) => {
+        this.wakeReader = resolve;
+      });
+      this.wakeReader = null;
+    }
   }
 
   onInterrupt(handler: () => void): void {
@@ -94,9 +112,12 @@ export class Terminal implements ShellOutput {
     });
   }
 
+  /** Ends reading at once: lines typed but not yet read are dropped (Ctrl-C, /quit). */
   close(): void {
+    this.typed.length = 0;
     if (!this.closed) this.rl.close();
     this.closed = true;
+    this.wakeReader?.();
     for (const wake of this.waiters) wake();
   }
 

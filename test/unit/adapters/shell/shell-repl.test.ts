@@ -141,3 +141,22 @@ describe("ShellRepl", () => {
     ]);
   });
 });
+
+describe("Terminal", () => {
+  it("keeps lines piped in before the REPL starts reading", async () => {
+    const input = new PassThrough();
+    const terminal = new Terminal(input, new PassThrough(), false);
+    input.end("first\nsecond\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await terminal.nextLine()).toBe("first");
+    expect(await terminal.nextLine()).toBe("second");
+    expect(await terminal.nextLine()).toBeNull();
+  });
+
+  it("stops reading at once when closed", async () => {
+    const terminal = new Terminal(new PassThrough(), new PassThrough(), false);
+    const next = terminal.nextLine();
+    terminal.close();
+    await expect(next).resolves.toBeNull();
+  });
+});
