@@ -4,6 +4,7 @@ export type LabErrorCode =
   | "missing-tool"
   | "namespace-failed"
   | "no-free-block"
+  | "port-taken"
   | "start-failed"
   | "start-timeout"
   | "timeout"

@@ -364,15 +364,25 @@ function bindToThisProcess(state: LabState): void {
   boundLabs.add(state);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const lab of boundLabs) {
-      try {
-        killLabSync(lab);
-      } catch (error) {
-        console.error(`incident lab: could not clean up ${lab.dir}: ${String(error)}`);
-      }
+  process.on("exit", killBoundLabs);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killBoundLabs();
+      // Die of the signal as we would have without this handler, unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+function killBoundLabs(): void {
+  for (const lab of boundLabs) {
+    try {
+      killLabSync(lab);
+    } catch (error) {
+      console.error(`incident lab: could not clean up ${lab.dir}: ${String(error)}`);
     }
-  });
+  }
+  boundLabs.clear();
 }
 
 /** A block whose owner died: stop whatever of its lab still runs and remove its dir. */

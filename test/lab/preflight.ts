@@ -1,6 +1,14 @@
 import { existsSync } from "node:fs";
 import { LabError } from "./errors";
-import { runCommand } from "./processes";
+import { runCommand, tcpOpen } from "./processes";
+
+/** No lab ever uses this address; anything answering there listens on every address. */
+const UNUSED_LOOPBACK = "127.0.255.254";
+const HOST_PORTS: readonly [number, string][] = [
+  [22, "sshd"],
+  [80, "Apache"],
+  [9000, "upstream"],
+];
 
 const REQUIRED_FILES: readonly [string, string][] = [
   ["/usr/sbin/apache2", "apache2"],
@@ -39,5 +47,15 @@ export async function preflight(): Promise<void> {
       `this machine cannot create mount namespaces (unshare --mount failed: ${probe.stderr.trim()}); ` +
         "the lab needs them to give each host its own /etc/apache2, /etc/hosts and logs",
     );
+  }
+  for (const [port, what] of HOST_PORTS) {
+    if (await tcpOpen(UNUSED_LOOPBACK, port)) {
+      throw new LabError(
+        "port-taken",
+        `something on this machine listens on every address at port ${port} (0.0.0.0:${port} or ` +
+          `[::]:${port}), so the lab's hosts cannot bind their own ${what} there; stop it (e.g. ` +
+          "`service ssh stop`, `apache2ctl stop`) or make it listen on 127.0.0.1 only",
+      );
+    }
   }
 }
