@@ -24,6 +24,11 @@ const root = resolve(__dirname, "../../..");
 export async function runFanout(options: FanoutOptions): Promise<string> {
   const largest = Math.max(...options.sizes);
   const lab = await up(largest);
+  // An interrupted bench must not leave 30 sshd and upstream processes behind.
+  const stop = (): void => {
+    void lab.down().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", stop).once("SIGTERM", stop);
   const work = mkdtempSync(join(tmpdir(), "incident-bot-bench-"));
   try {
     const script = await immediateScript(lab.inventoryPath);
@@ -47,6 +52,7 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
     }
     return table(options, rows);
   } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
     await lab.down();
     rmSync(work, { recursive: true, force: true });
   }
