@@ -10,7 +10,10 @@ export class Terminal implements ShellOutput {
   private readonly rl: Interface;
   private readonly printed: string[] = [];
   private readonly waiters = new Set<() => void>();
+  /** Input ended (EOF): lines already typed are still read, and /wait still waits. */
   private closed = false;
+  /** close() was called (Ctrl-C, /quit): reading and waiting end at once. */
+  private stopped = false;
   /** Lines typed before anyone asked for them (a piped script arrives all at once). */
   private readonly typed: string[] = [];
   private wakeReader: (() => void) | null = null;
@@ -29,7 +32,6 @@ export class Terminal implements ShellOutput {
     this.rl.on("close", () => {
       this.closed = true;
       this.wakeReader?.();
-      for (const wake of this.waiters) wake();
     });
   }
 
@@ -98,7 +100,7 @@ export class Terminal implements ShellOutput {
       const timer = setTimeout(() => finish(null), timeoutMs);
       // Closing the terminal (Ctrl-C, /quit) ends every wait at once.
       const wake = (): void => {
-        if (!check() && this.closed) finish(null);
+        if (!check() && this.stopped) finish(null);
       };
       const finish = (result: number | null): void => {
         clearTimeout(timer);
@@ -106,7 +108,7 @@ export class Terminal implements ShellOutput {
         resolve(result);
       };
       if (!check()) {
-        if (this.closed) finish(null);
+        if (this.stopped) finish(null);
         else this.waiters.add(wake);
       }
     });
@@ -115,6 +117,7 @@ export class Terminal implements ShellOutput {
   /** Ends reading at once: lines typed but not yet read are dropped (Ctrl-C, /quit). */
   close(): void {
     this.typed.length = 0;
+    this.stopped = true;
     if (!this.closed) this.rl.close();
     this.closed = true;
     this.wakeReader?.();

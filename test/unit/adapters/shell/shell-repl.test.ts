@@ -160,3 +160,16 @@ describe("Terminal", () => {
     await expect(next).resolves.toBeNull();
   });
 });
+
+describe("a piped script", () => {
+  it("keeps waiting after its input ended, so /wait works at the end of a script", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const terminal = new Terminal(input, output, false);
+    input.end("x\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    const waited = terminal.waitFor((line) => line.includes("late"), 0, 5000);
+    terminal.print("bot> [#ops] a late answer");
+    await expect(waited).resolves.toBe(1);
+  });
+});
