@@ -16,7 +16,7 @@ import { createSlackApp, DEFAULT_SLACK_RETRY, type SlackApp } from "./adapters/s
 import { SlackChat } from "./adapters/slack/slack-chat";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
 import { createRedisStores } from "./adapters/store";
-import { announceEvent, recordAnnouncementFailed } from "./app/announce-event";
+import { announceEvent, recordAnnouncementFailed, refreshIncidentCard } from "./app/announce-event";
 import { enginePlaybookRunner } from "./app/engine-playbook-runner";
 import { executeHostRun } from "./app/execute-host-run";
 import { executeRemediation } from "./app/execute-remediation";
@@ -120,6 +120,7 @@ export function lifecycleHandlers(deps: LifecycleDeps): LifecycleHandlers {
     approvalExpiry: (job) => expireApproval(deps, job),
     announce: (job) => announceEvent(deps, job),
     announceFailed: (job, error) => recordAnnouncementFailed(deps, job, error),
+    cardRefresh: (job) => refreshIncidentCard(deps, job),
   };
 }
 

@@ -22,12 +22,50 @@ export async function announceEvent(deps: LifecycleDeps, job: AnnounceJob): Prom
   const incident = await ensureCard(deps, job.incidentId, event);
   const ref = incident.messageRef as string;
   const channel = incident.channel as string;
-  const events = await deps.timeline.read(incident.id);
   const now = deps.clock.now();
-  if (event.type !== "declared") {
-    await deps.chat.updateIncidentCard(ref, buildIncidentCard(incident, events, now));
+  if (event.type !== "declared") await requestCardRefresh(deps, incident.id, now);
+  if (QUIET.includes(event.type)) return;
+  // Read lazily: most announcements (a step's output) do not need the whole timeline.
+  let events: Promise<TimelineEvent[]> | null = null;
+  const read = (): Promise<TimelineEvent[]> => (events ??= deps.timeline.read(incident.id));
+  await announceDetails(deps, { incident, event, events: read, ref, channel, now });
+}
+
+/** Events that only change the card: no message of their own, so no timeline read either. */
+const QUIET: readonly TimelineEvent["type"][] = [
+  "step-started",
+  "playbook-started",
+  "playbook-finished",
+  "manual-item-ticked",
+];
+
+export async function requestCardRefresh(
+  deps: LifecycleDeps,
+  incidentId: string,
+  now: number,
+): Promise<void> {
+  const size = deps.settings.cardRefreshMs;
+  const bucket = Math.floor(now / size);
+  await deps.queue.refreshCard({ incidentId, bucket, dueAt: (bucket + 1) * size });
+}
+
+/**
+ * The card refresh job: the card is a pure function of incident and timeline, so one update
+ * after a burst of events shows all of them.
+ */
+export async function refreshIncidentCard(
+  deps: LifecycleDeps,
+  job: { incidentId: string },
+): Promise<void> {
+  const incident = await deps.incidents.get(job.incidentId);
+  if (!incident?.messageRef) {
+    throw new LifecycleError("card-not-posted", "The incident card is not posted yet.", true);
   }
-  await announceDetails(deps, { incident, event, events, ref, channel, now });
+  const events = await deps.timeline.read(incident.id);
+  await deps.chat.updateIncidentCard(
+    incident.messageRef,
+    buildIncidentCard(incident, events, deps.clock.now()),
+  );
 }
 
 async function ensureCard(
@@ -62,7 +100,7 @@ async function ensureCard(
 interface Context {
   incident: Incident;
   event: TimelineEvent;
-  events: TimelineEvent[];
+  events(): Promise<TimelineEvent[]>;
   ref: string;
   channel: string;
   now: number;
@@ -73,6 +111,7 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
   const cap = (text: string): string => capText(text, deps.settings.maxChatOutputChars);
   switch (e.type) {
     case "step-finished":
+      if (e.details.status === "awaiting-approval") return;
       if (e.details.output || e.details.reason) {
         await deps.chat.postThreadReply(
           c.ref,
@@ -98,7 +137,7 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       return updateApproval(deps, c, e.details.approvalId);
     case "phase-changed":
     case "status-update":
-      await deps.chat.postMessage(c.channel, statusText(deps, c));
+      await deps.chat.postMessage(c.channel, await statusText(deps, c));
       return;
     case "commander-set":
     case "note":
@@ -106,13 +145,16 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await deps.chat.postMessage(c.channel, e.summary);
       return;
     case "resolved":
-      await deps.chat.postMessage(c.channel, `${e.summary}\n${figures(deps, c).join("\n")}`);
+      await deps.chat.postMessage(
+        c.channel,
+        `${e.summary}\n${(await figures(deps, c)).join("\n")}`,
+      );
       await deps.chat.uploadFile(c.channel, {
         filename: `postmortem-${c.incident.id}.md`,
         title: `Postmortem draft: ${c.incident.title}`,
         content: renderPostmortem(
           c.incident,
-          c.events,
+          await c.events(),
           c.now,
           deps.settings.phaseMinuteMs,
           deps.settings.targets,
@@ -124,21 +166,21 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
   }
 }
 
-function figures(deps: LifecycleDeps, c: Context): string[] {
+async function figures(deps: LifecycleDeps, c: Context): Promise<string[]> {
   return describeKeyFigures(
-    keyFigures(c.events, c.now, deps.settings.phaseMinuteMs, deps.settings.targets),
+    keyFigures(await c.events(), c.now, deps.settings.phaseMinuteMs, deps.settings.targets),
   );
 }
 
 /** A phase change or status update says what is done, what is open, and the key figures. */
-function statusText(deps: LifecycleDeps, c: Context): string {
+async function statusText(deps: LifecycleDeps, c: Context): Promise<string> {
   const text = c.event.type === "status-update" ? c.event.details.text : `*${c.event.summary}*`;
-  const { done, open } = progressSummary(incidentProgress(c.events));
+  const { done, open } = progressSummary(incidentProgress(await c.events()));
   return [
     text,
     `Done (${done.length}): ${done.join(", ") || "nothing yet"}`,
     `Open (${open.length}): ${open.join(", ") || "nothing"}`,
-    ...figures(deps, c),
+    ...(await figures(deps, c)),
   ].join("\n");
 }
 
@@ -147,7 +189,7 @@ async function postApproval(deps: LifecycleDeps, c: Context, approvalId: string)
   if (!found || (await deps.approvals.cardRef(approvalId))) return;
   const ref = await deps.chat.postApprovalCard(
     c.channel,
-    buildApprovalCard(found.approval, found.decision, c.events),
+    buildApprovalCard(found.approval, found.decision, await c.events()),
   );
   await deps.approvals.setCardRef(approvalId, ref);
 }
@@ -160,7 +202,7 @@ async function updateApproval(deps: LifecycleDeps, c: Context, approvalId: strin
   if (!ref) throw new LifecycleError("card-not-posted", "Approval card not posted yet.", true);
   await deps.chat.updateApprovalCard(
     ref,
-    buildApprovalCard(found.approval, found.decision, c.events),
+    buildApprovalCard(found.approval, found.decision, await c.events()),
   );
 }
 

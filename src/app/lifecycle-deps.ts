@@ -25,6 +25,8 @@ export interface LifecycleSettings {
   /** Step output longer than this is cut in chat (the timeline keeps the engine's capped output). */
   maxChatOutputChars: number;
   targets: KeyFigureTargets;
+  /** Card updates are coalesced to at most one per incident per this many ms. */
+  cardRefreshMs: number;
 }
 
 export const DEFAULT_SETTINGS: LifecycleSettings = {
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
   defaultPlaybook: "apache-502",
   maxChatOutputChars: 2500,
   targets: RUNBOOK_TARGETS,
+  cardRefreshMs: 1000,
 };
 
 /** Every port the lifecycle uses; each use case takes this object and its own input. */

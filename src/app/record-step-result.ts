@@ -1,6 +1,7 @@
 import { BOT } from "../domain/incident";
 import type { StepResult } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
+import { requestCardRefresh } from "./announce-event";
 import { recordEvent } from "./record-event";
 
 export interface StepRef {
@@ -13,15 +14,21 @@ export interface StepRef {
 
 const stepKey = (kind: string, s: StepRef): string => `${kind}:${s.runId}:${s.host}:${s.stepId}`;
 
+/**
+ * A step start only changes the card, so it is announced by the (coalesced) card refresh rather
+ * than by an announce job of its own: half the jobs per step.
+ */
 export async function recordStepStarted(deps: LifecycleDeps, step: StepRef): Promise<void> {
-  await recordEvent(deps, step.incidentId, {
+  const now = deps.clock.now();
+  await deps.timeline.append(step.incidentId, {
     type: "step-started",
     key: stepKey("step-started", step),
-    at: deps.clock.now(),
+    at: now,
     actor: BOT,
     summary: `Step ${step.stepId} started on ${step.host}`,
     details: { runId: step.runId, host: step.host, stepId: step.stepId, title: step.title },
   });
+  await requestCardRefresh(deps, step.incidentId, now);
 }
 
 /**

@@ -39,6 +39,19 @@ export type ClockJob = z.infer<typeof ClockJob>;
 export const AnnounceJob = z.object({ incidentId: z.string(), eventKey: z.string() });
 export type AnnounceJob = z.infer<typeof AnnounceJob>;
 
+/**
+ * Re-render the incident card. Events arrive faster than chat should be updated, so refreshes are
+ * coalesced per incident and time bucket: one refresh runs after each bucket in which anything
+ * happened, and reads the whole timeline then.
+ */
+export const CardRefreshJob = z.object({
+  incidentId: z.string(),
+  /** floor(time / bucketMs); the job is due when the bucket ends. */
+  bucket: z.number().int().nonnegative(),
+  dueAt: z.number().int(),
+});
+export type CardRefreshJob = z.infer<typeof CardRefreshJob>;
+
 export interface JobQueue {
   enqueueHostRun(job: HostRunJob): Promise<void>;
   enqueueRemediation(job: RemediationJob): Promise<void>;
@@ -49,4 +62,6 @@ export interface JobQueue {
   cancelApprovalExpiry(approvalId: string): Promise<void>;
   /** Asks the announce worker to tell the chat about an event already in the timeline. */
   announce(job: AnnounceJob): Promise<void>;
+  /** At most one refresh per incident and bucket (a deterministic id); see CardRefreshJob. */
+  refreshCard(job: CardRefreshJob): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { ApprovalStore, RemediationOutcome } from "../../src/ports/approval
 import type { IncidentStore } from "../../src/ports/incident-store";
 import type {
   AnnounceJob,
+  CardRefreshJob,
   ClockJob,
   HostRunJob,
   JobQueue,
@@ -161,6 +162,7 @@ export class RecordingJobQueue implements JobQueue {
   readonly cancelled: string[] = [];
   readonly cancelledExpiries: string[] = [];
   readonly announcements: AnnounceJob[] = [];
+  readonly cardRefreshes: CardRefreshJob[] = [];
 
   async enqueueHostRun(job: HostRunJob): Promise<void> {
     if (!this.hostRuns.some((j) => j.runId === job.runId && j.host === job.host)) {
@@ -180,6 +182,10 @@ export class RecordingJobQueue implements JobQueue {
   }
   async cancelApprovalExpiry(approvalId: string): Promise<void> {
     this.cancelledExpiries.push(approvalId);
+  }
+  async refreshCard(job: CardRefreshJob): Promise<void> {
+    const same = (j: CardRefreshJob) => j.incidentId === job.incidentId && j.bucket === job.bucket;
+    if (!this.cardRefreshes.some(same)) this.cardRefreshes.push(job);
   }
   async announce(job: AnnounceJob): Promise<void> {
     if (

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { clockEntryName } from "../../domain/phase-clock";
 import type {
   AnnounceJob,
+  CardRefreshJob,
   ClockJob,
   HostRunJob,
   JobQueue,
@@ -17,6 +18,7 @@ export class BullmqJobQueue implements JobQueue {
   readonly remediations: Queue;
   readonly clock: Queue;
   readonly announcements: Queue;
+  readonly cards: Queue;
 
   constructor(
     connection: Redis,
@@ -48,6 +50,16 @@ export class BullmqJobQueue implements JobQueue {
         ...keep,
         attempts: settings.announceAttempts,
         backoff: { type: "exponential", delay: settings.announceBackoffMs },
+      },
+    });
+    // Card refreshes are disposable: one per incident and bucket, few kept after completion.
+    this.cards = new Queue(QUEUE_NAMES.cards, {
+      ...base,
+      defaultJobOptions: {
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+        attempts: 5,
+        backoff: { type: "exponential", delay: 500 },
       },
     });
   }
@@ -85,12 +97,20 @@ export class BullmqJobQueue implements JobQueue {
     });
   }
 
+  async refreshCard(job: CardRefreshJob): Promise<void> {
+    await this.cards.add("card", job, {
+      jobId: jobIds.cardRefresh(job.incidentId, job.bucket),
+      delay: Math.max(0, job.dueAt - this.now()),
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([
       this.hostRuns.close(),
       this.remediations.close(),
       this.clock.close(),
       this.announcements.close(),
+      this.cards.close(),
     ]);
   }
 }

@@ -13,6 +13,7 @@ export const jobIds = {
   clockEntry: (incidentId: string, entryName: string) =>
     `clk-${part(incidentId)}-${part(entryName)}`,
   approvalExpiry: (approvalId: string) => `exp-${part(approvalId)}`,
+  cardRefresh: (incidentId: string, bucket: number) => `card-${part(incidentId)}-${bucket}`,
   /** Event keys are free text, so they are hashed (per incident). */
   announce: (incidentId: string, eventKey: string) =>
     `ann-${createHash("sha1").update(`${incidentId}\n${eventKey}`).digest("hex")}`,

@@ -1,7 +1,13 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
-import { AnnounceJob, ClockJob, HostRunJob, RemediationJob } from "../../ports/job-queue";
+import {
+  AnnounceJob,
+  CardRefreshJob,
+  ClockJob,
+  HostRunJob,
+  RemediationJob,
+} from "../../ports/job-queue";
 import { QUEUE_NAMES, type QueueSettings } from "./queue-settings";
 
 type ClockEntryJob = Extract<ClockJob, { kind: "clock-entry" }>;
@@ -14,6 +20,7 @@ export interface LifecycleHandlers {
   clockEntry(job: ClockEntryJob): Promise<unknown>;
   approvalExpiry(job: ApprovalExpiryJob): Promise<unknown>;
   announce(job: AnnounceJob): Promise<unknown>;
+  cardRefresh(job: CardRefreshJob): Promise<unknown>;
   /** After an announcement's last attempt failed: leave a trace in the timeline. */
   announceFailed(job: AnnounceJob, error: string): Promise<unknown>;
 }
@@ -69,6 +76,9 @@ export function startLifecycleWorkers(
         throw error;
       }
     }),
+    make(QUEUE_NAMES.cards, settings.concurrency.cards, (job) =>
+      handlers.cardRefresh(payload(CardRefreshJob, job)),
+    ),
   ];
   return {
     workers,

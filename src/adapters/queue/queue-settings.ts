@@ -18,7 +18,13 @@ export interface QueueSettings {
   /** Completed jobs are kept this long (dedupe of deterministic ids), and at most this many. */
   keepCompleted: { age: number; count: number };
   keepFailed: { age: number; count: number };
-  concurrency: { hostRuns: number; remediations: number; clock: number; announce: number };
+  concurrency: {
+    hostRuns: number;
+    remediations: number;
+    clock: number;
+    announce: number;
+    cards: number;
+  };
 }
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
@@ -32,7 +38,7 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   // Seconds, as BullMQ's KeepJobs wants them: two days covers an incident's 24 h clock.
   keepCompleted: { age: 2 * 24 * 3600, count: 10_000 },
   keepFailed: { age: 14 * 24 * 3600, count: 10_000 },
-  concurrency: { hostRuns: 8, remediations: 4, clock: 32, announce: 8 },
+  concurrency: { hostRuns: 8, remediations: 4, clock: 32, announce: 8, cards: 4 },
 };
 
 export const QUEUE_NAMES = {
@@ -40,4 +46,5 @@ export const QUEUE_NAMES = {
   remediations: "remediations",
   clock: "clock",
   announce: "announce",
+  cards: "cards",
 } as const;

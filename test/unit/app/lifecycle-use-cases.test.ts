@@ -1,4 +1,8 @@
-import { announceEvent, recordAnnouncementFailed } from "../../../src/app/announce-event";
+import {
+  announceEvent,
+  recordAnnouncementFailed,
+  refreshIncidentCard,
+} from "../../../src/app/announce-event";
 import { decideApproval } from "../../../src/app/decide-approval";
 import { declareIncident } from "../../../src/app/declare-incident";
 import { executeHostRun } from "../../../src/app/execute-host-run";
@@ -249,6 +253,8 @@ describe("the incident lifecycle use cases", () => {
     for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
     await runAllHosts(h);
     for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    expect(h.queue.cardRefreshes).toHaveLength(1); // one burst, one refresh
+    for (const job of h.queue.cardRefreshes.splice(0)) await refreshIncidentCard(h.deps, job);
     expect(h.chat.of("postIncidentCard")).toHaveLength(1);
     const updates = h.chat.of("updateIncidentCard");
     const card = updates[updates.length - 1]!.card;
