@@ -2,7 +2,7 @@
  * A thread reply as indented text. Step output can be long; the terminal shows the head of it and
  * says how much it left out, like Slack's "show more".
  */
-export const THREAD_LINE_CAP = 12;
+export const THREAD_LINE_CAP = 4;
 export const THREAD_WIDTH_CAP = 200;
 
 export function renderThreadReply(text: string, code?: string, cap = THREAD_LINE_CAP): string[] {

@@ -117,11 +117,11 @@ describe("ShellChat", () => {
     const { chat, lines } = setUp();
     const ref = await chat.postIncidentCard("#inc", card({}));
     lines.length = 0;
-    const output = Array.from({ length: 20 }, (_, i) => `line ${i}`).join("\n");
+    const output = Array.from({ length: 12 }, (_, i) => `line ${i}`).join("\n");
     await chat.postThreadReply(ref, "error-log on proxy-1", output);
     expect(lines[0]).toBe("bot> [#inc]   > error-log on proxy-1");
     expect(lines).toContain("bot> [#inc]   |   line 0");
-    expect(lines).not.toContain("bot> [#inc]   |   line 19");
+    expect(lines).not.toContain("bot> [#inc]   |   line 11");
     expect(lines[lines.length - 1]).toBe("bot> [#inc]   |   … 8 more lines");
   });
 
