@@ -17,6 +17,14 @@ const hostOf = (mode: BreakMode): string => `proxy-${BREAK_MODES.indexOf(mode) +
 
 /** The `run` subcommand in-process, the way bin/incident-bot.js calls it. */
 async function incidentBotRun(lab: Lab, ...args: string[]): Promise<PlaybookRunReport> {
+  return incidentBotRunPlaybook(lab, "apache-502", ...args);
+}
+
+async function incidentBotRunPlaybook(
+  lab: Lab,
+  playbook: string,
+  ...args: string[]
+): Promise<PlaybookRunReport> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -24,7 +32,7 @@ async function incidentBotRun(lab: Lab, ...args: string[]): Promise<PlaybookRunR
     err: (text) => (stderr += text),
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   };
-  const argv = ["apache-502", ...args, "--json", "--playbooks", PLAYBOOKS];
+  const argv = [playbook, ...args, "--json", "--playbooks", PLAYBOOKS];
   const status = await run([...argv, "--inventory", lab.inventoryPath], io);
   if (status !== 0) throw new Error(`run exited ${status}: ${stderr}\n${stdout.slice(0, 2000)}`);
   return PlaybookRunReport.parse(JSON.parse(stdout));
@@ -82,6 +90,22 @@ describe("Diagnosis of every failure the lab can inject, through incident-bot ru
     expect(new Set(named)).toEqual(new Set(expected));
     for (let i = 1; i <= HOSTS; i += 1) expect(diagnosis?.summary).toContain(`proxy-${i}`);
   });
+
+  it("finds with apache-backend-tls that the https upstream speaks plain HTTP", async () => {
+    const host = hostOf("backend-tls");
+    const upstream = `upstream_url=https://upstream.${host}.lab:9000/`;
+    const report = await incidentBotRunPlaybook(
+      theLab(),
+      "apache-backend-tls",
+      "--hosts",
+      host,
+      "--var",
+      upstream,
+    );
+    const result = hostReport(report, host);
+    expect(primaryCause(result.findings)).toBe("backend_tls");
+    expect(result.steps.find((s) => s.id === "upstream-speaks-plain-http")?.status).toBe("failed");
+  }, 120_000);
 
   it("still sees the failure in the short-term phase's re-check of the last minutes", async () => {
     const host = hostOf("upstream-hang");
