@@ -1,5 +1,6 @@
 import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION, DENY_ACTION } from "../../src/adapters/slack/blocks/approval-card";
+import { MANUAL_DONE_ACTION } from "../../src/adapters/slack/blocks/incident-card";
 import type {
   Reply,
   SlackActor,
@@ -17,6 +18,7 @@ const SECRET = "test-signing-secret";
 class RecordingService implements SlackIncidentService {
   readonly commands: Array<{ actor: SlackActor; command: IncidentCommand }> = [];
   readonly decisions: Array<{ actor: SlackActor; approvalId: string; decision: string }> = [];
+  readonly ticks: Array<{ actor: SlackActor; incidentId: string; stepId: string }> = [];
   incidentChannels = new Set(["CINCIDENT"]);
   delayMs = 0;
   reply: Reply = null;
@@ -38,7 +40,8 @@ class RecordingService implements SlackIncidentService {
       ? null
       : { text: "Only the incident approvers (INCIDENT_APPROVERS) can decide remediation." };
   }
-  async tick() {
+  async tick(actor: SlackActor, incidentId: string, stepId: string) {
+    this.ticks.push({ actor, incidentId, stepId });
     return null;
   }
 }
@@ -210,6 +213,19 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
     });
     await slack.waitFor(() => slack.state.responses[0], "the refusal");
     expect(service.decisions).toHaveLength(0);
+  });
+
+  test("Done on a manual checklist item ticks it for the clicker", async () => {
+    const done = JSON.stringify({ incidentId: "inc-20261122-x", stepId: "follow-up" });
+    await postButtonClick(eventsUrl, click("UALICE", MANUAL_DONE_ACTION, done), {
+      secret: SECRET,
+    });
+    await slack.waitFor(() => service.ticks[0], "the tick");
+    expect(service.ticks[0]).toEqual({
+      actor: { user: "UALICE", channel: "CINCIDENT" },
+      incidentId: "inc-20261122-x",
+      stepId: "follow-up",
+    });
   });
 
   test("a badly signed click gets 401 and decides nothing", async () => {

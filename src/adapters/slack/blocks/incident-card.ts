@@ -1,4 +1,5 @@
 import type { ChecklistItem, IncidentCard } from "../../../ports/chat";
+import { z } from "zod";
 import { fitMessage } from "./fit-message";
 import {
   MAX_HEADER_TEXT,
@@ -11,6 +12,18 @@ import {
 import type { Block, RenderedMessage } from "./types";
 
 type ItemState = ChecklistItem["states"][string];
+
+export const MANUAL_DONE_ACTION = "manual-item-done";
+
+/** What a manual item's Done button carries back (parsed with zod when clicked). */
+export const ManualItemValue = z.object({
+  incidentId: z.string().min(1).max(200),
+  stepId: z.string().min(1).max(200),
+});
+export type ManualItemValue = z.infer<typeof ManualItemValue>;
+
+/** Manual items still open get their own section with a Done button, up to this many. */
+const MAX_DONE_BUTTONS = 10;
 
 const stateEmoji: Record<ItemState, string> = {
   pending: ":white_circle:",
@@ -89,9 +102,35 @@ function checklistBlocks(card: IncidentCard): Block[] {
   if (card.checklist.length === 0) {
     return [section(`${title}\n_No steps yet._`)];
   }
-  const lines = [title, ...card.checklist.map(checklistLine)];
+  const open = openManualItems(card);
+  const lines = [
+    title,
+    ...card.checklist.filter((item) => !open.includes(item)).map(checklistLine),
+  ];
   // Leave room for the header, fields, diagnosis and context blocks within Slack's 50.
-  return chunkLines(lines).slice(0, 40).map(section);
+  const listed = chunkLines(lines).slice(0, 30).map(section);
+  return [...listed, ...open.map((item) => doneButtonSection(card.incident.id, item))];
+}
+
+function openManualItems(card: IncidentCard): ChecklistItem[] {
+  if (card.incident.state === "resolved") return [];
+  return card.checklist
+    .filter((item) => item.kind === "manual" && item.states["*"] !== "ticked")
+    .slice(0, MAX_DONE_BUTTONS);
+}
+
+function doneButtonSection(incidentId: string, item: ChecklistItem): Block {
+  const value: ManualItemValue = { incidentId, stepId: item.stepId };
+  return {
+    type: "section",
+    text: { type: "mrkdwn", text: cutEnd(checklistLine(item), MAX_SECTION_TEXT) },
+    accessory: {
+      type: "button",
+      action_id: MANUAL_DONE_ACTION,
+      text: { type: "plain_text", text: "Done" },
+      value: JSON.stringify(value),
+    },
+  };
 }
 
 export function checklistLine(item: ChecklistItem): string {

@@ -6,6 +6,8 @@ import {
   renderApprovalCard,
 } from "../../../../../src/adapters/slack/blocks/approval-card";
 import {
+  MANUAL_DONE_ACTION,
+  ManualItemValue,
   formatElapsed,
   renderIncidentCard,
 } from "../../../../../src/adapters/slack/blocks/incident-card";
@@ -107,6 +109,39 @@ describe("renderIncidentCard", () => {
         expect(block.text.text.length).toBeLessThanOrEqual(3000);
       }
     }
+  });
+
+  test("an open manual item gets a Done button whose value names the item", () => {
+    const { blocks } = renderIncidentCard({
+      ...card,
+      checklist: [
+        {
+          stepId: "follow-up",
+          title: "Write the follow-up",
+          kind: "manual",
+          states: { "*": "pending" },
+        },
+        { stepId: "page", title: "Page", kind: "manual", states: { "*": "ticked" } },
+      ],
+    });
+    const buttons = blocks.flatMap((block) =>
+      block.type === "section" && block.accessory?.type === "button" ? [block.accessory] : [],
+    );
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0]?.action_id).toBe(MANUAL_DONE_ACTION);
+    expect(ManualItemValue.parse(JSON.parse(buttons[0]?.value ?? ""))).toEqual({
+      incidentId: incident.id,
+      stepId: "follow-up",
+    });
+  });
+
+  test("a resolved incident's card has no buttons", () => {
+    const { blocks } = renderIncidentCard({
+      ...card,
+      incident: { ...incident, state: "resolved" },
+      checklist: [{ stepId: "f", title: "F", kind: "manual", states: { "*": "pending" } }],
+    });
+    expect(JSON.stringify(blocks)).not.toContain(MANUAL_DONE_ACTION);
   });
 
   test("elapsed time reads in hours, minutes and seconds", () => {
