@@ -29,9 +29,9 @@ export function addressOf(block: number, index: number): string {
 
 /**
  * Decides whether a block's lab is gone. A block with an owner process is stale once that process
- * is; a detached lab's block is stale once `isLabAlive(dir)` says none of its processes runs.
+ * is; a detached lab's block is stale once `isLabAlive(dir, block)` says none of its processes runs.
  */
-export type LabLiveness = (dir: string) => boolean;
+export type LabLiveness = (dir: string, block: number) => boolean;
 
 /**
  * Takes the lowest free block atomically: mkdir either creates the lock dir or fails, so two labs
@@ -41,14 +41,14 @@ export type LabLiveness = (dir: string) => boolean;
 export function allocateBlock(
   owner: BlockOwner,
   isLabAlive: LabLiveness,
-  reap: (stale: BlockOwner) => void,
+  reap: (stale: BlockOwner, block: number) => void,
 ): number {
   const root = blocksRoot();
   mkdirSync(root, { recursive: true });
   for (let block = 1; block <= MAX_BLOCK; block++) {
     const lock = join(root, String(block));
     if (tryLock(lock, owner)) return block;
-    const stale = staleOwner(lock, isLabAlive);
+    const stale = staleOwner(lock, block, isLabAlive);
     if (stale === undefined) continue;
     const trash = join(root, `.stale-${block}-${randomUUID()}`);
     try {
@@ -56,7 +56,7 @@ export function allocateBlock(
     } catch {
       continue; // someone else reclaimed it first
     }
-    if (stale !== null) reap(stale);
+    if (stale !== null) reap(stale, block);
     rmSync(trash, { recursive: true, force: true });
     if (tryLock(lock, owner)) return block;
   }
@@ -90,7 +90,11 @@ function tryLock(lock: string, owner: BlockOwner): boolean {
 }
 
 /** undefined: in use; null: stale and nothing known about it; otherwise the stale owner. */
-function staleOwner(lock: string, isLabAlive: LabLiveness): BlockOwner | null | undefined {
+function staleOwner(
+  lock: string,
+  block: number,
+  isLabAlive: LabLiveness,
+): BlockOwner | null | undefined {
   const owner = readOwner(lock);
   if (owner === null) {
     try {
@@ -100,7 +104,7 @@ function staleOwner(lock: string, isLabAlive: LabLiveness): BlockOwner | null | 
     }
   }
   if (owner.ownerPid !== null) return isRunning(owner.ownerPid) ? undefined : owner;
-  return isLabAlive(owner.dir) ? undefined : owner;
+  return isLabAlive(owner.dir, block) ? undefined : owner;
 }
 
 function readOwner(lock: string): BlockOwner | null {

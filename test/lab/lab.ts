@@ -385,11 +385,14 @@ function killBoundLabs(): void {
   boundLabs.clear();
 }
 
-/** A block whose owner died: stop whatever of its lab still runs and remove its dir. */
-function reapStaleLab(owner: BlockOwner): void {
+/**
+ * A block whose owner died: stop whatever of its lab still runs and remove its dir; but only if
+ * the dir still holds the lab of that block (a new lab may have reused the dir since).
+ */
+function reapStaleLab(owner: BlockOwner, block: number): void {
   try {
     const state = readState(owner.dir);
-    if (state !== null) killLabSync(state);
+    if (state !== null && state.block === block) killLabSync(state);
   } catch (error) {
     console.error(`incident lab: could not reap the stale lab in ${owner.dir}: ${String(error)}`);
   }

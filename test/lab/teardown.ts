@@ -33,10 +33,12 @@ export function labProcesses(state: LabState): number[] {
   return [...pids];
 }
 
-export function isLabAlive(dir: string): boolean {
+/** Whether the lab in dir runs (and, given a block, whether it is the lab holding that block). */
+export function isLabAlive(dir: string, block?: number): boolean {
   try {
     const state = readState(dir);
-    return state !== null && labProcesses(state).length > 0;
+    if (state === null || (block !== undefined && state.block !== block)) return false;
+    return labProcesses(state).length > 0;
   } catch {
     return false;
   }
