@@ -7,7 +7,8 @@
 # fast incident clock. Ctrl-C, Ctrl-D or /quit stops everything it started, by pid.
 #
 # Environment: DEMO_USER (who you are, default alice), DEMO_APPROVER (who may approve, default bob),
-# PHASE_MINUTE_MS (default 2000: one incident minute every 2 s), DEMO_HOSTS (default 3).
+# PHASE_MINUTE_MS (default 5000: one incident minute every 5 s, so the immediate phase ends after
+# 75 s and an approval request, open 10 incident minutes, stays 50 s), DEMO_HOSTS (default 3).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,23 +92,26 @@ say "proxy-2's upstream is stopped: its clients get errors now"
 
 cat >&2 <<HELP
 
-  You are '$user' in #ops. Type:
-    /incident declare API 502s sev2 hosts:lab     (the bot opens a channel and runs its checks)
-    a                                             (approve the graceful reload: refused, you are
-                                                   not an approver)
-    /user $approver                                     then  a   ($approver may approve)
+  You are '$user' in #ops; '$approver' may approve remediation. One incident minute lasts
+  ${PHASE_MINUTE_MS:-5000} ms here. Type:
+    /incident declare API 502s sev2 hosts:lab   the bot opens a channel, checks 3 hosts over SSH
+                                                and diagnoses proxy-2 (upstream_refused)
+    a                                           approve the graceful reload: refused, '$user'
+                                                is not an approver
+    /user $approver
+    a                                           now '$approver' approves: configtest, reload, verify
     /incident timeline
-    /incident resolve upstream restarted
-  To really fix proxy-2 before approving, in a second terminal:
-    npm run lab -- fix proxy-2 --dir $lab_dir
-  /help lists the shell's own commands; Ctrl-C or /quit ends the demo and stops everything.
+    /incident resolve upstream restarted        the postmortem draft follows
+  To really bring proxy-2's upstream back (so the reload's verification passes there), in a
+  second terminal before approving:   npm run lab -- fix proxy-2 --dir $lab_dir
+  /help lists the shell's own commands; Ctrl-C, Ctrl-D or /quit ends the demo and stops everything.
 
 HELP
 
 REDIS_URL="redis://127.0.0.1:$port" \
   INVENTORY="$inventory" \
   PLAYBOOKS_DIR="${PLAYBOOKS_DIR:-$root/playbooks}" \
-  PHASE_MINUTE_MS="${PHASE_MINUTE_MS:-2000}" \
+  PHASE_MINUTE_MS="${PHASE_MINUTE_MS:-5000}" \
   INCIDENT_APPROVERS="${INCIDENT_APPROVERS:-$approver}" \
   INCIDENT_RESPONDERS="${INCIDENT_RESPONDERS:-$user}" \
   node bin/incident-bot.js shell --user "$user" --channel ops
