@@ -75,16 +75,19 @@ async function ensureCard(
 ): Promise<Incident> {
   let incident = await deps.incidents.get(id);
   if (!incident) throw new LifecycleError("not-found", `No incident ${id}.`, false);
+  if (incident.channel && incident.messageRef) return incident;
+  // Only the `declared` announcement opens the channel and posts the card, so racing jobs never
+  // make two; the others wait (retry with backoff) until both are there. If that announcement
+  // gave up (a long chat outage), the next announcement after chat is back takes over its work.
+  const declaredGaveUp = await deps.timeline.getByKey(id, "announcement-failed:declared");
+  if (event.type !== "declared" && !declaredGaveUp) {
+    throw new LifecycleError("card-not-posted", "The incident card is not posted yet.", true);
+  }
   if (!incident.channel) {
     incident = await openChannel(deps, incident);
     if (!incident?.channel) throw new LifecycleError("chat-unavailable", "No channel yet.", true);
   }
   if (incident.messageRef) return incident;
-  // Only the `declared` announcement posts the card, so two racing jobs never post two cards;
-  // the others wait (retry with backoff) until it is there.
-  if (event.type !== "declared") {
-    throw new LifecycleError("card-not-posted", "The incident card is not posted yet.", true);
-  }
   const events = await deps.timeline.read(id);
   const channel = incident.channel as string;
   const posted = await deps.chat.postIncidentCard(
