@@ -30,7 +30,7 @@ export type ExpectedCause =
 /**
  * What real Apache did when the lab broke a host this way: the status clients got through the
  * proxy, the AH codes (and message text) it wrote to the error log, and whether `apache2ctl
- * configtest` failed. Measured on Debian 12's Apache 2.4 (see README.md and
+ * configtest` failed. Measured on Debian 12's Apache 2.4.71 (see README.md and
  * test/fixtures/apache/); the lab's integration test checks these still hold.
  */
 export interface ModeSignature {
