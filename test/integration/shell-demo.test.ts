@@ -55,4 +55,28 @@ describe("npm run demo", () => {
     },
     LONG * 2,
   );
+
+  it(
+    "leaves nothing running after Ctrl-C",
+    async () => {
+      const demo = LineDriver.start("bash", ["scripts/demo.sh"], {}, { detached: true });
+      try {
+        await demo.waitFor(/^bot> ready: you are alice in #ops/, LONG);
+        const said = demo.errors.join("\n");
+        const redisPid = Number(/\(pid (\d+)\)/.exec(said)?.[1]);
+        const labDir = /--dir (\S+)/.exec(said)?.[1] ?? "";
+        expect(isAlive(redisPid)).toBe(true);
+
+        demo.interruptGroup();
+        await demo.exited;
+
+        expect(demo.errors).toContain("demo> nothing left running");
+        expect(isAlive(redisPid)).toBe(false);
+        expect(existsSync(labDir)).toBe(false);
+      } finally {
+        await demo.stop();
+      }
+    },
+    LONG * 2,
+  );
 });

@@ -22,13 +22,25 @@ export class LineDriver {
     void this.exited.then(() => this.notify());
   }
 
-  static start(command: string, args: string[], env: Record<string, string>): LineDriver {
+  /** `detached`: its own process group, so a test can send Ctrl-C's SIGINT to all of it. */
+  static start(
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    options: { detached?: boolean } = {},
+  ): LineDriver {
     const child = spawn(command, args, {
       cwd: REPO,
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
+      detached: options.detached ?? false,
     });
     return new LineDriver(child);
+  }
+
+  /** What Ctrl-C does in a terminal: SIGINT to the whole foreground process group. */
+  interruptGroup(): void {
+    if (this.child.pid !== undefined) process.kill(-this.child.pid, "SIGINT");
   }
 
   type(line: string): void {
