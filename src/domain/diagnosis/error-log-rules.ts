@@ -64,7 +64,8 @@ const byMessage: readonly [RegExp, Cause, number][] = [
 export function classifyErrorLogEntry(entry: ErrorLogEntry): Signal | null {
   const found = classify(entry);
   if (!found) return null;
-  return signal(found.cause, found.weight, `log:${entry.code ?? entry.module}`, entry.line);
+  const source = `log:${entry.code ?? entry.module}`;
+  return { ...signal(found.cause, found.weight, source, entry.line), atMs: entry.timeMs };
 }
 
 function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null {

@@ -1,7 +1,12 @@
 import { StepStatus } from "../step-result";
 import { HostClock, readHostClock } from "./clock";
 import { classifyErrorLogEntry, isProxyError } from "./error-log-rules";
-import { AccessLogSummary, parseAccessLog, summarizeAccessLog } from "./parsers/access-log";
+import {
+  AccessLogEntry,
+  AccessLogSummary,
+  parseAccessLog,
+  summarizeAccessLog,
+} from "./parsers/access-log";
 import { configTestSignals, parseConfigTest } from "./parsers/configtest";
 import { dnsProbeSignals, parseDnsProbe } from "./parsers/dns-probe";
 import { ErrorLogEntry, parseErrorLog } from "./parsers/error-log";
@@ -31,8 +36,10 @@ export interface DiagnosisContext {
 export interface HostEvidence {
   signals: Signal[];
   /** Proxy error lines in the window that no rule explains. */
-  unexplainedErrors: string[];
+  unexplainedErrors: { line: string; atMs: number }[];
   access: AccessLogSummary | null;
+  /** The access log lines of the window, for "did it recover?" (see recovery.ts). */
+  accessEntries: AccessLogEntry[];
   upstreamAnswered: boolean;
   upstreamFailed: boolean;
   /** Did any step that tells about traffic (logs, probes) produce output we could read? */
@@ -82,6 +89,7 @@ export function collectHostEvidence(
     signals: [],
     unexplainedErrors: [],
     access: null,
+    accessEntries: [],
     upstreamAnswered: false,
     upstreamFailed: false,
     sawTraffic: false,
@@ -98,7 +106,9 @@ function readStep(step: StepEvidence, context: DiagnosisContext, into: HostEvide
       for (const entry of recentErrors(output, context)) {
         const found = classifyErrorLogEntry(entry);
         if (found) into.signals.push(found);
-        else if (isProxyError(entry)) into.unexplainedErrors.push(entry.line);
+        else if (isProxyError(entry)) {
+          into.unexplainedErrors.push({ line: entry.line, atMs: entry.timeMs });
+        }
       }
       return;
     }
@@ -111,7 +121,8 @@ function readStep(step: StepEvidence, context: DiagnosisContext, into: HostEvide
         entries.map((e) => e.timeMs),
         context,
       );
-      into.access = summarizeAccessLog(entries.filter((e) => e.timeMs >= start));
+      into.accessEntries = entries.filter((e) => e.timeMs >= start);
+      into.access = summarizeAccessLog(into.accessEntries);
       return;
     }
     case "http-probe": {

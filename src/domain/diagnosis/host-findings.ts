@@ -1,6 +1,7 @@
 import { Cause } from "../cause";
 import { Finding } from "../step-result";
 import { HostEvidence } from "./host-evidence";
+import { recoveredSince } from "./recovery";
 import { Signal } from "./signal";
 
 const MAX_EVIDENCE = 4;
@@ -100,14 +101,23 @@ function rank(finding: Finding, signals: readonly Signal[]): number {
   return 0;
 }
 
+/** How much a cause counts once the host has recovered from it: it stays listed, weakly. */
+const RECOVERED_FACTOR = 0.4;
+
 export function findingsFor(evidence: HostEvidence): Finding[] {
   const signals = withoutEchoes(evidence.signals);
+  const since = recoveredSince(
+    evidence,
+    signals.filter((s) => TRAFFIC_CAUSES.includes(s.cause)),
+  );
   const accessSample = evidence.access?.samples[0];
   const ranked: { finding: Finding; rank: number }[] = [];
   for (const cause of new Set(signals.map((s) => s.cause))) {
     const own = signals.filter((s) => s.cause === cause);
     const extra = cause !== "config_invalid" && accessSample ? [accessSample] : [];
-    const finding = { cause, evidence: pickEvidence(own, extra), confidence: confidenceOf(own) };
+    const past = since !== null && TRAFFIC_CAUSES.includes(cause) ? RECOVERED_FACTOR : 1;
+    const confidence = Math.round(confidenceOf(own) * past * 100) / 100;
+    const finding = { cause, evidence: pickEvidence(own, extra), confidence };
     ranked.push({ finding, rank: rank(finding, own) });
   }
   ranked.sort((a, b) => b.rank - a.rank || b.finding.confidence - a.finding.confidence);
@@ -116,7 +126,7 @@ export function findingsFor(evidence: HostEvidence): Finding[] {
   const strong = findings.filter((f) => !isWeakTraffic(f));
   const weak = findings.filter(isWeakTraffic);
   if (!strong.some((f) => TRAFFIC_CAUSES.includes(f.cause))) {
-    const verdict = trafficVerdict(evidence);
+    const verdict = since === null ? trafficVerdict(evidence) : recoveredVerdict(evidence, since);
     if (verdict) strong.push(verdict);
   }
   const all = [...strong, ...weak];
@@ -129,12 +139,27 @@ function isWeakTraffic(finding: Finding): boolean {
   return TRAFFIC_CAUSES.includes(finding.cause) && finding.confidence < WEAK_CONFIDENCE;
 }
 
+/** Healthy again: what clients got since the last proxy error. */
+function recoveredVerdict(evidence: HostEvidence, since: number): Finding {
+  const answers = evidence.accessEntries.filter((e) => e.timeMs > since).length;
+  const at = new Date(since).toISOString().slice(11, 19);
+  return {
+    cause: "healthy",
+    evidence: [
+      `recovered: ${answers} requests since the last proxy error (${at} host time), none answered 5xx`,
+      "upstream probe answered",
+    ],
+    confidence: 0.8,
+  };
+}
+
 /** With no cause found: healthy when the logs are clean and the upstream answers, else unknown. */
 function trafficVerdict(evidence: HostEvidence): Finding | null {
   const access = evidence.access;
   const gatewayErrors = access?.gatewayErrors ?? 0;
   if (evidence.unexplainedErrors.length > 0 || gatewayErrors > 0 || evidence.upstreamFailed) {
-    const lines = [...evidence.unexplainedErrors.slice(-2).reverse(), ...(access?.samples ?? [])];
+    const unexplained = evidence.unexplainedErrors.map((e) => e.line);
+    const lines = [...unexplained.slice(-2).reverse(), ...(access?.samples ?? [])];
     return { cause: "unknown", evidence: lines.slice(0, MAX_EVIDENCE), confidence: 0.3 };
   }
   if (!evidence.sawTraffic) return null;

@@ -11,6 +11,8 @@ export interface Signal {
   source: string;
   /** A real log or probe line, as the host printed it. */
   evidence: string;
+  /** When a log line was written (host clock, ms); probes have no time of their own. */
+  atMs?: number;
 }
 
 /** What the probes tell about the upstream, independent of any cause. */

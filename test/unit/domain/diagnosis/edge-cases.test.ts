@@ -105,6 +105,56 @@ describe("diagnosing one host at the edges", () => {
   });
 });
 
+describe("a host that recovered after its errors", () => {
+  const at = (time: string, status: number) =>
+    `127.0.0.1 - - [22/Nov/2026:${time} +0000] "GET /api/ HTTP/1.1" ${status} 198 "-" "incident-lab/1" 7473`;
+  const probeOk = step("http-probe", "http_code=200 time_total=0.001787 url=http://u:9000/\n");
+  const accessLog = (...lines: string[]) =>
+    step("apache-access-log", `${clockAfter(120)}\n${lines.join("\n")}\n`);
+  const errors = errorLog(clockAfter(120), ...REFUSED);
+
+  it("is healthy again, the past cause listed weakly, once clients are served for a minute", () => {
+    const access = accessLog(
+      at("22:24:14", 503),
+      at("22:25:00", 200),
+      at("22:25:10", 200),
+      at("22:25:20", 200),
+    );
+    const findings = diagnoseHost([errors, access, probeOk], context);
+    expect(causes(findings)).toEqual(["healthy", "upstream_refused"]);
+    expect(findings[0]?.evidence[0]).toBe(
+      "recovered: 3 requests since the last proxy error (22:24:14 host time), none answered 5xx",
+    );
+    expect(findings[1]?.confidence).toBeLessThan(0.5);
+  });
+
+  it.each([
+    [
+      "a 5xx came after the last error line",
+      [at("22:25:00", 200), at("22:25:10", 502), at("22:25:20", 200), at("22:25:30", 200)],
+      probeOk,
+    ],
+    ["too few answers came after it", [at("22:25:00", 200), at("22:25:20", 200)], probeOk],
+    [
+      "the answers span less than a minute",
+      [at("22:24:20", 200), at("22:24:30", 200), at("22:24:40", 200)],
+      probeOk,
+    ],
+    [
+      "the upstream probe fails now",
+      [at("22:25:00", 200), at("22:25:10", 200), at("22:25:20", 200)],
+      step(
+        "http-probe",
+        "http_code=000 time_total=0\ncurl: (7) Failed to connect to u port 9000 after 0 ms: Couldn't connect to server\n",
+        7,
+      ),
+    ],
+  ])("is not called recovered when %s", (_why, lines, probe) => {
+    const findings = diagnoseHost([errors, accessLog(...lines), probe], context);
+    expect(causes(findings)[0]).toBe("upstream_refused");
+  });
+});
+
 describe("diagnosing the fleet", () => {
   const refused: Finding = { cause: "upstream_refused", evidence: REFUSED, confidence: 0.9 };
   const healthy: Finding = { cause: "healthy", evidence: [], confidence: 0.9 };
