@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startFakeSlack, type FakeSlack } from "../../test/fakes/fake-slack";
 import { freePort } from "../../test/support/free-port";
@@ -44,6 +44,8 @@ export interface AckBenchResult {
   help: AckStats[];
   failures: number;
   channelsCreated: number;
+  /** 1-minute load average before and after: the acks share the cores with whatever else runs. */
+  load: { before: number; after: number };
 }
 
 const SECRET = "bench-signing-secret";
@@ -66,6 +68,7 @@ export async function runAckBench(options = DEFAULT_ACK_BENCH): Promise<AckBench
     help: [],
     failures: 0,
     channelsCreated: 0,
+    load: { before: loadavg()[0] ?? 0, after: 0 },
   };
   try {
     await waitUntilListening(url, bot.process);
@@ -100,6 +103,7 @@ export async function runAckBench(options = DEFAULT_ACK_BENCH): Promise<AckBench
       await settled();
     }
     result.channelsCreated = slack.callsOf("conversations.create").length;
+    result.load.after = loadavg()[0] ?? 0;
   } finally {
     await bot.stop();
     await slack.stop();
@@ -222,7 +226,7 @@ export function ackBenchMarkdown(result: AckBenchResult): string {
     "",
     `- declare's median ack is ${(declareMedian / Math.max(helpMedian, 0.001)).toFixed(2)}× the baseline's; its p99 is ${((declareP99 / SLACK_LIMIT_MS) * 100).toFixed(1)}% of Slack's limit.`,
     `- ${result.channelsCreated} incident channels created in the fake Slack; ${result.failures} requests not answered 200.`,
-    `- Machine: ${result.cores} cores, ${result.date.slice(0, 10)}. Command: \`npm run bench -- chat\` (or \`npm run bench:chat\`).`,
+    `- Machine: ${result.cores} cores, 1-minute load average ${result.load.before.toFixed(1)} before and ${result.load.after.toFixed(1)} after (other work shares the cores; figures under a load above the core count are upper bounds), ${result.date.slice(0, 10)}. Command: \`npm run bench -- chat\` (or \`npm run bench:chat\`).`,
     "",
   ].join("\n");
 }
