@@ -81,6 +81,7 @@ export async function shellCommand(
   const chat = new ShellChat(terminal, {
     currentUser: () => session.user,
     onChannelCreated: (channel) => holder.repl?.joined(channel),
+    onApprovalCard: () => holder.repl?.approvalsChanged(),
   });
   // Engine logs go to stderr so stdout stays the conversation (what tests and scripts read).
   const log = (message: string, details?: Record<string, unknown>): void => {

@@ -17,6 +17,7 @@ import { resolveIncident } from "../../app/resolve-incident";
 import { runIncidentPlaybook } from "../../app/run-incident-playbook";
 import { setCommander } from "../../app/set-commander";
 import { showTimeline } from "../../app/show-timeline";
+import { tickManualItem } from "../../app/tick-manual-item";
 import type { UseCaseResult } from "../../app/use-case-result";
 import type { ApprovalDecision, ShellBackend, ShellSession } from "./shell-repl";
 
@@ -147,6 +148,16 @@ export function shellBackend(deps: LifecycleDeps): ShellBackend {
       });
       // Success is announced to the channel from the timeline; a refusal is for the clicker only.
       if (!result.ok) await tell(who, `${result.message} (${result.code})`);
+    },
+    async tick(who, stepId) {
+      const result = await tickManualItem(deps, {
+        incident: { channel: who.channel },
+        stepId,
+        by: who.user,
+      });
+      await answer(who, result, (ticked) =>
+        ticked.alreadyTicked ? "That item was already done." : null,
+      );
     },
   };
 }

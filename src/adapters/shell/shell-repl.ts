@@ -18,6 +18,8 @@ export interface ShellBackend {
   incident(session: ShellSession, text: string): Promise<void>;
   /** The `[a]pprove / [d]eny` answer, as Slack's button would send it. */
   decide(session: ShellSession, approvalId: string, decision: ApprovalDecision): Promise<void>;
+  /** A manual checklist item done, as Slack's checkbox would say. */
+  tick(session: ShellSession, stepId: string): Promise<void>;
 }
 
 export const SHELL_PREFIX = "shell>";
@@ -27,6 +29,7 @@ export const shellHelp = [
   "/incident …          the bot's commands (/incident help lists them)",
   "a | approve [ID]     approve the first pending request (or the one whose id ends in ID)",
   "d | deny [ID]        deny it",
+  "/tick STEP           tick a manual checklist item of this channel's incident",
   "/user NAME           type as someone else (try the approval rules)",
   "/join CHANNEL        move to another channel (#ops, an incident channel)",
   "/wait TEXT [SECONDS] wait until the bot prints a line containing TEXT (for scripts)",
@@ -97,6 +100,9 @@ export class ShellRepl {
       case "deny":
       case "/deny":
         return this.decide("deny", rest);
+      case "/tick":
+        if (!/^[a-z][a-z0-9-]{0,62}$/.test(rest)) return this.say("usage: /tick STEP-ID");
+        return this.backend.tick({ ...this.session }, rest);
       case "/user":
         return this.switchUser(rest);
       case "/join":
@@ -187,6 +193,11 @@ export class ShellRepl {
 
   private say(text: string): void {
     this.terminal.print(`${SHELL_PREFIX} ${text}`);
+  }
+
+  /** Called by the chat when an approval card changes: the prompt shows `[a/d]` while one waits. */
+  approvalsChanged(): void {
+    this.refreshPrompt();
   }
 
   private refreshPrompt(): void {

@@ -54,6 +54,9 @@ function setUp() {
         await chat.postApprovalCard(channel, approval);
       }
     },
+    tick: async (who: ShellSession, stepId: string) => {
+      calls.push(`tick ${who.user} ${who.channel} ${stepId}`);
+    },
     decide: async (who: ShellSession, id: string, decision: ApprovalDecision) => {
       calls.push(`decide ${who.user} ${who.channel} ${id} ${decision}`);
       if (who.user === "boss") {
@@ -109,6 +112,13 @@ describe("ShellRepl", () => {
     await type(["/wait never-printed 1", "/incident list"]);
     expect(printed).toContain('shell> gave up waiting for "never-printed" after 1s');
     expect(calls).toEqual(["incident U1 #ops list"]);
+  });
+
+  it("ticks a manual item by its step id and refuses anything else", async () => {
+    const { type, calls, printed } = setUp();
+    await type(["/tick tell-upstream-owners", "/tick Not An Id"]);
+    expect(calls).toEqual(["tick U1 #ops tell-upstream-owners"]);
+    expect(printed).toContain("shell> usage: /tick STEP-ID");
   });
 
   it("stops reading at /quit", async () => {
