@@ -6,7 +6,11 @@ import type {
   SlackActor,
   SlackIncidentService,
 } from "../../src/adapters/slack/incident-service";
-import { createSlackApp, type SlackApp } from "../../src/adapters/slack/slack-app";
+import {
+  createSlackApp,
+  SlackConfigError,
+  type SlackApp,
+} from "../../src/adapters/slack/slack-app";
 import type { IncidentCommand } from "../../src/domain/incident-command";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
 import { freePort } from "../support/free-port";
@@ -234,5 +238,32 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
     });
     expect(response.status).toBe(401);
     expect(service.decisions).toHaveLength(0);
+  });
+});
+
+describe("choosing how the app connects", () => {
+  let slack: FakeSlack;
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+  afterEach(() => slack.stop());
+
+  const base = () => ({
+    botToken: slack.token,
+    apiUrl: slack.apiUrl,
+    port: 0,
+    service: new RecordingService(),
+    logLevel: LogLevel.ERROR,
+  });
+
+  test("an app token selects Socket Mode, with no signing secret needed", () => {
+    const bot = createSlackApp({ ...base(), appToken: "xapp-1-fake" });
+    expect(bot.mode).toBe("socket");
+  });
+
+  test("HTTP mode without a signing secret is refused with a clear, non-retryable error", () => {
+    expect(() => createSlackApp(base())).toThrow(SlackConfigError);
+    expect(() => createSlackApp(base())).toThrow(/SLACK_SIGNING_SECRET/);
   });
 });
