@@ -146,7 +146,7 @@ function recoveredVerdict(evidence: HostEvidence, since: number): Finding {
   return {
     cause: "healthy",
     evidence: [
-      `recovered: ${answers} requests since the last proxy error (${at} host time), none answered 5xx`,
+      `recovered: ${answers} requests since the last proxy error (${at} UTC), none answered 5xx`,
       "upstream probe answered",
     ],
     confidence: 0.8,

@@ -123,7 +123,7 @@ describe("a host that recovered after its errors", () => {
     const findings = diagnoseHost([errors, access, probeOk], context);
     expect(causes(findings)).toEqual(["healthy", "upstream_refused"]);
     expect(findings[0]?.evidence[0]).toBe(
-      "recovered: 3 requests since the last proxy error (22:24:14 host time), none answered 5xx",
+      "recovered: 3 requests since the last proxy error (22:24:14 UTC), none answered 5xx",
     );
     expect(findings[1]?.confidence).toBeLessThan(0.5);
   });
