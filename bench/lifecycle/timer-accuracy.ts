@@ -44,22 +44,25 @@ export async function timerAccuracyRun(input: {
   });
   try {
     const started = performance.now();
-    const ids = await declareAll(runtime.deps, input.incidents);
+    const declared = await declareAll(runtime.deps, input.incidents);
     const declareMs = performance.now() - started;
-    const lastDue = Date.now() + input.untilMinute * input.phaseMinuteMs;
+    const window = input.untilMinute * input.phaseMinuteMs;
+    const lastDue = Math.max(...declared.map((d) => d.declaredAt)) + window;
     await new Promise((r) => setTimeout(r, Math.max(0, lastDue - Date.now()) + 2000));
     const lateness: number[] = [];
-    for (const id of ids) {
+    for (const { id, declaredAt } of declared) {
       for (const e of await runtime.deps.timeline.read(id)) {
         const due =
           e.type === "status-update" || e.type === "phase-changed"
             ? e.details.scheduledAt
             : undefined;
-        if (due !== undefined && due <= lastDue) lateness.push(e.at - due);
+        // Only this incident's first clock hour: later timers are not waited for.
+        if (due !== undefined && due <= declaredAt + window) lateness.push(e.at - due);
       }
     }
-    for (const id of ids)
+    for (const { id } of declared) {
       await resolveIncident(runtime.deps, { incident: { incidentId: id }, by: "bench" });
+    }
     const perIncident = clockEntries(DEFAULT_REMINDERS).filter(
       (e) => e.minute <= input.untilMinute,
     ).length;
@@ -78,8 +81,8 @@ export async function timerAccuracyRun(input: {
 async function declareAll(
   deps: Parameters<typeof declareIncident>[0],
   n: number,
-): Promise<string[]> {
-  const ids: string[] = [];
+): Promise<{ id: string; declaredAt: number }[]> {
+  const ids: { id: string; declaredAt: number }[] = [];
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < n) {
@@ -90,7 +93,7 @@ async function declareAll(
         declaredBy: "bench",
       });
       if (!result.ok) throw new Error(result.message);
-      ids.push(result.value.incident.id);
+      ids.push({ id: result.value.incident.id, declaredAt: result.value.incident.declaredAt });
     }
   };
   await Promise.all(Array.from({ length: 16 }, lane));

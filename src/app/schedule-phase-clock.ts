@@ -5,14 +5,14 @@ import type { LifecycleDeps } from "./lifecycle-deps";
 /** Every phase change and reminder of the incident, scheduled as delayed jobs (deterministic ids). */
 export async function schedulePhaseClock(deps: LifecycleDeps, incident: Incident): Promise<number> {
   const entries = clockEntries(deps.settings.reminders[incident.severity]);
-  for (const entry of entries) {
-    await deps.queue.schedule({
-      kind: "clock-entry",
+  await deps.queue.scheduleMany(
+    entries.map((entry) => ({
+      kind: "clock-entry" as const,
       incidentId: incident.id,
       entry,
       dueAt: dueAt(incident.declaredAt, entry.minute, deps.settings.phaseMinuteMs),
-    });
-  }
+    })),
+  );
   return entries.length;
 }
 

@@ -75,12 +75,22 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async schedule(job: ClockJob): Promise<void> {
+    await this.clock.add(job.kind, job, this.clockOptions(job));
+  }
+
+  async scheduleMany(jobs: readonly ClockJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.clock.addBulk(
+      jobs.map((job) => ({ name: job.kind, data: job, opts: this.clockOptions(job) })),
+    );
+  }
+
+  private clockOptions(job: ClockJob): JobsOptions {
     const jobId =
       job.kind === "clock-entry"
         ? jobIds.clockEntry(job.incidentId, clockEntryName(job.entry))
         : jobIds.approvalExpiry(job.approvalId);
-    const opts: JobsOptions = { jobId, delay: Math.max(0, job.dueAt - this.now()) };
-    await this.clock.add(job.kind, job, opts);
+    return { jobId, delay: Math.max(0, job.dueAt - this.now()) };
   }
 
   async cancelClockEntries(incidentId: string, names: readonly string[]): Promise<void> {
