@@ -262,6 +262,11 @@ describe("choosing how the app connects", () => {
     expect(bot.mode).toBe("socket");
   });
 
+  test("a token Slack refuses stops start-up with a clear, non-retryable error", async () => {
+    const bot = createSlackApp({ ...base(), botToken: "xoxb-revoked", signingSecret: "s" });
+    await expect(bot.start()).rejects.toThrow(/SLACK_BOT_TOKEN: Slack refused it/);
+  });
+
   test("HTTP mode without a signing secret is refused with a clear, non-retryable error", () => {
     expect(() => createSlackApp(base())).toThrow(SlackConfigError);
     expect(() => createSlackApp(base())).toThrow(/SLACK_SIGNING_SECRET/);

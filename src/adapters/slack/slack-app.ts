@@ -1,4 +1,5 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import { BotIdentity, isBadToken } from "./bot-identity";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
 
@@ -23,7 +24,7 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
-  /** The Web API client (for SlackChat): same token, base URL and retry policy as Bolt's. */
+  /** A Web API client with the bot token (for SlackChat): same base URL and retries as Bolt's. */
   client: webApi.WebClient;
   mode: "http" | "socket";
   start(): Promise<void>;
@@ -68,7 +69,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         // Ack as soon as the listener calls ack(); the listener's slow work continues after.
         processBeforeResponse: false,
       });
-  const app = new App({ token: options.botToken, receiver, clientOptions, logLevel });
+  const client = createSlackClient(options);
+  const identity = new BotIdentity(client, (error) =>
+    options.log?.("auth.test failed; will try again", { error: String(error) }),
+  );
+  const app = new App({
+    // Our own authorize instead of `token`: see BotIdentity for why Bolt's would not do.
+    authorize: async () => ({ botToken: options.botToken, ...identity.current() }),
+    receiver,
+    clientOptions,
+    logLevel,
+  });
   registerListeners(app, options.service);
   app.error(async (error) => {
     const original = (error as { original?: unknown }).original ?? error;
@@ -79,15 +90,33 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   return {
     app,
-    client: app.client,
+    client,
     mode: socket ? "socket" : "http",
     start: async () => {
+      await verifyToken(identity, options.log);
       await app.start(options.port);
     },
     stop: async () => {
       await app.stop();
     },
   };
+}
+
+/**
+ * A wrong token stops start-up with a clear message; an unreachable Slack does not (commands are
+ * still acknowledged and the announce jobs catch up once it is back).
+ */
+async function verifyToken(identity: BotIdentity, log: SlackAppOptions["log"]): Promise<void> {
+  try {
+    await identity.verify();
+  } catch (error) {
+    if (isBadToken(error)) {
+      throw new SlackConfigError(`SLACK_BOT_TOKEN: Slack refused it (${String(error)})`);
+    }
+    log?.("Slack's Web API did not answer auth.test at start-up; going on", {
+      error: String(error),
+    });
+  }
 }
 
 export type SlackClientOptions = Pick<
