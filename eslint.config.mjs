@@ -20,6 +20,20 @@ export default tseslint.config(
       eqeqeq: ["error", "always"],
     },
   },
+  {
+    // CommonJS config and helper scripts.
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        module: "writable",
+        require: "readonly",
+        __dirname: "readonly",
+        process: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // The domain core is pure: no infrastructure, no other layer, no Node I/O.
   {
     files: ["src/domain/**/*.ts"],

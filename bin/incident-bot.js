@@ -4,7 +4,11 @@
 try {
   require("../dist/src/cli.js");
 } catch (error) {
-  if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes("dist/src/cli.js")) {
+  if (
+    error &&
+    error.code === "MODULE_NOT_FOUND" &&
+    String(error.message).includes("dist/src/cli.js")
+  ) {
     console.error("incident-bot is not built yet: run `npm run build` (or `npm ci`) first.");
     process.exit(2);
   }

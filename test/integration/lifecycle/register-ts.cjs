@@ -4,8 +4,6 @@
  * type check is `tsc --noEmit` in npm test). Output is cached in the temp directory by content
  * hash, so a restarted worker starts in a fraction of the first one's time.
  */
-/* global require -- CommonJS: this file is loaded with `node -r` */
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook, by design */
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, writeFileSync, renameSync } = require("node:fs");
 const { tmpdir } = require("node:os");
