@@ -1,4 +1,5 @@
 import { runFanout } from "./fanout/fanout";
+import { runLifecycleBench } from "./lifecycle";
 import { runChatBench } from "./slack";
 
 /**
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
       sizes: (args.get("sizes") ?? "1,10,30").split(",").map(Number),
       runs: Number(args.get("runs") ?? "5"),
     }),
+  lifecycle: (args) => runLifecycleBench(args),
   chat: (args) => runChatBench(args),
 };
 

@@ -1,10 +1,11 @@
-import { diagnoseFleet } from "../domain/diagnosis";
+import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
 import type { IncidentRun } from "../domain/incident-run";
 import type { Cause } from "../domain/cause";
 import type { HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { hostWasReachable } from "./run-playbook";
 import { requestApproval } from "./request-approval";
 
 /**
@@ -34,6 +35,12 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
     details: { runId: run.runId, playbook: run.playbook, phase: run.phase },
   });
   if (diagnosis.cause === "healthy") return;
+  // Remediation is offered only where something is wrong and the host answered: reloading a
+  // healthy proxy is risk without benefit, and an unreachable one cannot run it anyway.
+  const affected = reports
+    .filter((r) => hostWasReachable(r) && primaryCause(r.findings) !== "healthy")
+    .map((r) => r.host);
+  if (affected.length === 0) return;
   const playbook = await deps.runner.getPlaybook(run.playbook);
   for (const step of playbook?.phases[run.phase] ?? []) {
     if (step.kind !== "remediation") continue;
@@ -41,19 +48,22 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
       runId: run.runId,
       stepId: step.id,
       requestedBy: run.requestedBy,
+      hosts: affected,
+      reports,
     });
   }
 }
 
 function reachable(report: HostReport): boolean {
-  return report.steps.length === 0 || report.steps.some((s) => s.status !== "error");
+  return report.steps.length === 0 || hostWasReachable(report);
 }
 
 function perHostCause(reports: HostReport[]): Record<string, Cause> {
   const out: Record<string, Cause> = {};
   for (const r of reports) {
-    const best = [...r.findings].sort((a, b) => b.confidence - a.confidence)[0];
-    out[r.host] = best?.cause ?? "unknown";
+    // The diagnosis orders a host's findings (traffic cause first); confidence alone would let a
+    // broken config on disk outrank a refused upstream seen in the log.
+    out[r.host] = primaryCause(r.findings);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import {
   durationMs,
 } from "../domain/approval";
 import { BOT, person } from "../domain/incident";
+import type { HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
@@ -14,6 +15,10 @@ export interface RequestApprovalInput {
   stepId: string;
   /** A person's id, or "bot". */
   requestedBy: string;
+  /** Host names to remediate (default: every host of the run). */
+  hosts?: string[];
+  /** The run's host reports: a step there that ran the precheck's command gives its last result. */
+  reports?: HostReport[];
 }
 
 /**
@@ -37,11 +42,20 @@ export async function requestApproval(
   const ttl = step.approvalExpiresAfter
     ? durationMs(step.approvalExpiresAfter)
     : DEFAULT_APPROVAL_EXPIRY_MS;
-  const hosts = await deps.runner.resolveHosts(run.hosts);
+  // Resolved names, not groups: the remediation job runs once per host name.
+  const hosts = await deps.runner.resolveHosts(input.hosts ?? run.hosts);
   const commands = new Set<string>();
+  const prechecks = new Set<string>();
+  const precheckResults: string[] = [];
   for (const host of hosts) {
     const plan = deps.runner.planCommands(playbook, run.phase, host);
-    for (const c of plan.find((p) => p.stepId === step.id)?.commands ?? []) commands.add(c);
+    // A remediation's plan is [precheck, action, verification].
+    const [precheck, action] = plan.find((p) => p.stepId === step.id)?.commands ?? [];
+    if (action) commands.add(action);
+    if (!precheck) continue;
+    prechecks.add(precheck);
+    const seen = lastResultOf(precheck, plan, input.reports, host.name);
+    if (seen) precheckResults.push(seen);
   }
   const approval = Approval.parse({
     id: approvalIdFor(run.runId, step.id),
@@ -50,9 +64,9 @@ export async function requestApproval(
     playbook: run.playbook,
     stepId: step.id,
     title: step.title,
-    hosts: run.hosts,
+    hosts: hosts.map((h) => h.name),
     commands: [...commands],
-    precheck: step.precheck.run,
+    precheck: [...prechecks, ...precheckResults].join("\n") || null,
     requestedBy: input.requestedBy,
     requestedAt: now,
     expiresAt: now + Math.round(ttl * scale),
@@ -84,4 +98,18 @@ export async function requestApproval(
     dueAt: stored.expiresAt,
   });
   return succeed(stored);
+}
+
+/** "proxy-2: configtest ok (Syntax OK)" when the run already ran the precheck's exact command. */
+function lastResultOf(
+  precheck: string,
+  plan: { stepId: string; commands: string[] }[],
+  reports: HostReport[] | undefined,
+  host: string,
+): string | null {
+  const same = plan.find((p) => p.commands.length === 1 && p.commands[0] === precheck);
+  const result = reports?.find((r) => r.host === host)?.steps.find((s) => s.id === same?.stepId);
+  if (!same || !result) return null;
+  const lastLine = result.output.trim().split("\n").pop() ?? "";
+  return `${host}: last ${same.stepId} ${result.status}${lastLine ? ` (${lastLine.slice(0, 120)})` : ""}`;
 }

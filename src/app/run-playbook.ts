@@ -30,8 +30,8 @@ export interface StepHooks {
   shouldSkip?(host: string, step: Step): Promise<StepResult | null> | StepResult | null;
 }
 
-/** The log window parsers look at: the playbook's `window_minutes` variable, else 15. */
-const WINDOW_VARIABLE = "window_minutes";
+/** The log window parsers look at: the playbook's `log_window_minutes` variable, else 15. */
+const WINDOW_VARIABLE = "log_window_minutes";
 const DEFAULT_WINDOW_MINUTES = 15;
 
 /**
