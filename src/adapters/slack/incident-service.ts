@@ -1,19 +1,15 @@
-import { addNote } from "../../app/add-note";
-import { decideApproval } from "../../app/decide-approval";
-import { declareIncident } from "../../app/declare-incident";
+import {
+  handleApprovalClick,
+  handleManualTick,
+  type ActionOutcome,
+} from "../../app/handle-chat-action";
+import { handleIncidentCommand, type CommandOutcome } from "../../app/handle-incident-command";
 import type { LifecycleDeps } from "../../app/lifecycle-deps";
-import { listIncidents } from "../../app/list-incidents";
-import { mitigateIncident } from "../../app/mitigate-incident";
-import { postStatusUpdate } from "../../app/post-status-update";
-import { resolveIncident } from "../../app/resolve-incident";
-import { runIncidentPlaybook } from "../../app/run-incident-playbook";
-import { setCommander } from "../../app/set-commander";
-import { showTimeline } from "../../app/show-timeline";
-import { tickManualItem } from "../../app/tick-manual-item";
-import type { UseCaseResult } from "../../app/use-case-result";
+import type { TimelineView } from "../../app/show-timeline";
 import type { Incident } from "../../domain/incident";
-import { helpText, type IncidentCommand } from "../../domain/incident-command";
+import type { IncidentCommand } from "../../domain/incident-command";
 import { describeKeyFigures } from "../../domain/key-figures";
+import type { Chat } from "../../ports/chat";
 import { escapeMrkdwn, mention } from "./blocks/limits";
 
 /** Who typed or clicked, and where. */
@@ -27,8 +23,8 @@ export type Reply = { text: string } | null;
 
 /**
  * What Slack's listeners need from the bot: one call per command or click. The listeners ack
- * first and parse; this runs the use case and says what to tell the person. Everything the
- * channel should see is announced by the workers from the timeline, never from here.
+ * first and parse; the shared handlers in app/ run the use case; this renders the outcome in
+ * mrkdwn. Everything the channel should see is announced by the workers from the timeline.
  */
 export interface SlackIncidentService {
   isIncidentChannel(channel: string): Promise<boolean>;
@@ -43,116 +39,83 @@ export function slackIncidentService(deps: LifecycleDeps): SlackIncidentService 
     async isIncidentChannel(channel) {
       return (await deps.incidents.findByChannel(channel)) !== null;
     },
-    command: (actor, command) => runCommand(deps, actor, command),
+    async command(actor, command) {
+      const result = await handleIncidentCommand(deps, { command, ...actor });
+      return renderCommand(deps.chat, actor, result);
+    },
     async decide(actor, approvalId, decision) {
-      const result = await decideApproval(deps, {
-        approvalId,
-        decision: decision === "approve" ? "approved" : "denied",
-        by: actor.user,
-      });
-      // A decision is announced from the timeline (the card is updated); a refusal is private.
-      return result.ok ? null : refusal(result);
+      return renderAction(
+        await handleApprovalClick(deps, { approvalId, decision, user: actor.user }),
+      );
     },
     async tick(actor, incidentId, stepId) {
-      const result = await tickManualItem(deps, {
-        incident: { incidentId },
-        stepId,
-        by: actor.user,
-      });
-      if (!result.ok) return refusal(result);
-      return result.value.alreadyTicked ? { text: "That item was already done." } : null;
+      return renderAction(
+        await handleManualTick(deps, { incident: { incidentId }, stepId, user: actor.user }),
+      );
     },
   };
 }
 
-async function runCommand(
-  deps: LifecycleDeps,
+async function renderCommand(
+  chat: Chat,
   actor: SlackActor,
-  command: IncidentCommand,
+  result: CommandOutcome,
 ): Promise<Reply> {
-  const here = { channel: actor.channel };
-  const by = actor.user;
-  switch (command.kind) {
+  switch (result.kind) {
+    case "refused":
+      return refusal(result.message);
     case "help":
-      return { text: helpText() };
-    case "declare": {
-      const result = await declareIncident(deps, {
-        title: command.title,
-        severity: command.severity,
-        hosts: command.hosts,
-        declaredBy: by,
-      });
-      return answer(result, ({ incident, runSkipped }) => ({
+    case "outside-incident":
+      return { text: result.text };
+    case "declared": {
+      const { incident, runSkipped } = result;
+      return {
         text:
           `Declared *${escapeMrkdwn(incident.title)}* (${incident.severity}) as \`${incident.id}\`` +
           (incident.channel ? ` in <#${incident.channel}>` : "; its channel opens shortly") +
           (runSkipped ? `. Checks not started: ${runSkipped}` : ". Immediate checks are running."),
-      }));
+      };
     }
-    case "run":
-      return answer(
-        await runIncidentPlaybook(deps, {
-          incident: here,
-          playbook: command.playbook,
-          ...(command.phase ? { phase: command.phase } : {}),
-          ...(command.hosts.length > 0 ? { hosts: command.hosts } : {}),
-          by,
-        }),
-        (started) => ({
-          text: `Started \`${command.playbook}\` on ${escapeMrkdwn(started.hosts.join(", "))}.`,
-        }),
-      );
-    case "status":
-      if (command.text === null) return currentStatus(deps, actor);
-      return answer(
-        await postStatusUpdate(deps, { incident: here, text: command.text, by }),
-        () => null,
-      );
-    case "commander":
-      return answer(
-        await setCommander(deps, { incident: here, commander: command.user, by }),
-        () => null,
-      );
-    case "note":
-      return answer(await addNote(deps, { incident: here, text: command.text, by }), () => ({
-        text: "Noted in the timeline.",
-      }));
-    case "mitigated":
-      return answer(await mitigateIncident(deps, { incident: here, by }), () => null);
-    case "resolve":
-      return answer(
-        await resolveIncident(deps, {
-          incident: here,
-          by,
-          ...(command.summary ? { summary: command.summary } : {}),
-        }),
-        ({ incident }) => ({
-          text: `Resolved \`${incident.id}\`; the postmortem draft follows in the channel.`,
-        }),
-      );
+    case "started":
+      return {
+        text: `Started \`${result.playbook}\` on ${escapeMrkdwn(result.hosts.join(", "))}.`,
+      };
+    case "noted":
+      return { text: "Noted in the timeline." };
+    case "resolved":
+      return {
+        text: `Resolved \`${result.incident.id}\`; the postmortem draft follows in the channel.`,
+      };
+    case "current-status":
+      return currentStatus(result.view);
     case "timeline":
-      return postTimeline(deps, actor);
-    case "list":
-      return answer(await listIncidents(deps, { openOnly: true }), listReply);
+      // `timeline` is for everyone in the channel: posted there, not as a private reply.
+      await chat.postMessage(actor.channel, timelineText(result.view));
+      return null;
+    case "incidents":
+      return listReply(result.incidents);
+    case "done":
+      return null;
   }
 }
 
-/** `timeline` is for everyone in the channel: posted there, not as a private reply. */
-async function postTimeline(deps: LifecycleDeps, actor: SlackActor): Promise<Reply> {
-  const view = await showTimeline(deps, { incident: { channel: actor.channel } });
-  if (!view.ok) return refusal(view);
-  const { incident, events, text } = view.value;
-  await deps.chat.postMessage(
-    actor.channel,
-    `*Timeline of \`${incident.id}\`* (${events.length} events)\n${text}`,
-  );
-  return null;
+function renderAction(result: ActionOutcome): Reply {
+  switch (result.kind) {
+    case "refused":
+      return refusal(result.message);
+    case "already-done":
+      return { text: "That item was already done." };
+    case "done":
+      // A decision or tick is announced from the timeline (the card is updated).
+      return null;
+  }
 }
 
-async function currentStatus(deps: LifecycleDeps, actor: SlackActor): Promise<Reply> {
-  const view = await showTimeline(deps, { incident: { channel: actor.channel } });
-  if (!view.ok) return refusal(view);
-  const { incident, figures } = view.value;
+function timelineText({ incident, events, text }: TimelineView): string {
+  return `*Timeline of \`${incident.id}\`* (${events.length} events)\n${text}`;
+}
+
+function currentStatus({ incident, figures }: TimelineView): Reply {
   return {
     text: [
       `*${escapeMrkdwn(incident.title)}* is ${incident.state}, ${incident.phase} phase, ` +
@@ -172,10 +135,6 @@ function listReply(incidents: Incident[]): Reply {
   return { text: [`*Open incidents (${incidents.length})*`, ...lines].join("\n") };
 }
 
-function answer<T>(result: UseCaseResult<T>, ok: (value: T) => Reply): Reply {
-  return result.ok ? ok(result.value) : refusal(result);
-}
-
-function refusal(result: { code: string; message: string }): Reply {
-  return { text: `:no_entry_sign: ${result.message}` };
+function refusal(message: string): Reply {
+  return { text: `:no_entry_sign: ${message}` };
 }
