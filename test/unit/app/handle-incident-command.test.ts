@@ -51,7 +51,7 @@ describe("handleIncidentCommand", () => {
       kind: "outside-incident",
       text: expect.stringContaining("works in an incident channel"),
     });
-    expect(await h.incidents.list({})).toHaveLength(0);
+    expect(await h.incidents.list({ openOnly: false, limit: 10 })).toHaveLength(0);
   });
 
   it("turns a refused use case into a typed refusal with its code", async () => {
