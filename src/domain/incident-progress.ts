@@ -64,6 +64,31 @@ function applyEvent(
 
 const FINISHED: readonly ItemState[] = ["ok", "failed", "error", "skipped", "ticked"];
 
+/**
+ * The most alarming state first: a step's mark across hosts is the worst of its hosts' states, so
+ * the eye lands on trouble. The card in Slack and the shell's card both use it.
+ */
+const ALARM_ORDER: readonly ItemState[] = [
+  "error",
+  "failed",
+  "awaiting-approval",
+  "running",
+  "pending",
+  "skipped",
+  "ok",
+  "ticked",
+];
+
+export function worstState(states: readonly ItemState[]): ItemState {
+  return ALARM_ORDER.find((candidate) => states.includes(candidate)) ?? "pending";
+}
+
+/** A manual item has one state for the whole incident, keyed "*", rather than one per host. */
+export function soleState(states: Record<string, ItemState>): ItemState | null {
+  const entries = Object.entries(states);
+  return entries.length === 1 && entries[0]?.[0] === "*" ? (entries[0]?.[1] ?? null) : null;
+}
+
 export function isItemDone(item: ProgressItem): boolean {
   return Object.values(item.states).every((s) => FINISHED.includes(s));
 }

@@ -1,5 +1,6 @@
 import type { Incident } from "../domain/incident";
-import type { Diagnosis, StepStatus } from "../domain/step-result";
+import type { ItemState } from "../domain/incident-progress";
+import type { Diagnosis } from "../domain/step-result";
 
 /**
  * Where responders talk. Slack implements it with the Web API; the terminal shell implements it as
@@ -10,7 +11,7 @@ export interface ChecklistItem {
   title: string;
   kind: "diagnostic" | "check" | "remediation" | "manual";
   /** Per host for steps that run; a single entry keyed "*" for manual items. */
-  states: Record<string, StepStatus | "pending" | "running" | "ticked">;
+  states: Record<string, ItemState>;
 }
 
 export interface IncidentCard {

@@ -1,3 +1,4 @@
+import { soleState, worstState } from "../../domain/incident-progress";
 import type { ApprovalCard, ChecklistItem, IncidentCard } from "../../ports/chat";
 
 /**
@@ -51,30 +52,13 @@ const marks: Record<ChecklistItem["states"][string], string> = {
 };
 
 export function renderChecklistItem(item: ChecklistItem): string {
-  const entries = Object.entries(item.states);
-  const mark = marks[worstState(entries.map(([, state]) => state))];
+  const mark = marks[worstState(Object.values(item.states))];
   const perHost =
-    entries.length === 1 && entries[0]?.[0] === "*"
-      ? (entries[0]?.[1] ?? "pending")
-      : entries.map(([host, state]) => `${host}=${state}`).join(" ");
+    soleState(item.states) ??
+    Object.entries(item.states)
+      .map(([host, state]) => `${host}=${state}`)
+      .join(" ");
   return `  ${mark} ${item.kind} ${item.stepId} "${item.title}": ${perHost}`;
-}
-
-/** The mark of a step across hosts is its most alarming state, so a glance finds the problem. */
-const severityOrder: readonly ChecklistItem["states"][string][] = [
-  "error",
-  "failed",
-  "awaiting-approval",
-  "running",
-  "pending",
-  "skipped",
-  "ok",
-  "ticked",
-];
-
-function worstState(states: ChecklistItem["states"][string][]): ChecklistItem["states"][string] {
-  for (const candidate of severityOrder) if (states.includes(candidate)) return candidate;
-  return "pending";
 }
 
 /** The lines that are new or different in `next` compared with `previous`, in `next`'s order. */

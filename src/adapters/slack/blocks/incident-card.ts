@@ -1,3 +1,4 @@
+import { soleState, worstState, type ItemState } from "../../../domain/incident-progress";
 import type { ChecklistItem, IncidentCard } from "../../../ports/chat";
 import { z } from "zod";
 import { fitMessage } from "./fit-message";
@@ -10,8 +11,6 @@ import {
   mention,
 } from "./limits";
 import type { Block, RenderedMessage } from "./types";
-
-type ItemState = ChecklistItem["states"][string];
 
 export const MANUAL_DONE_ACTION = "manual-item-done";
 
@@ -41,18 +40,6 @@ const severityEmoji: Record<string, string> = {
   sev2: ":large_orange_circle:",
   sev3: ":large_yellow_circle:",
 };
-
-/** The most alarming state across hosts decides a step's mark, so the eye lands on trouble. */
-const alarmOrder: readonly ItemState[] = [
-  "error",
-  "failed",
-  "awaiting-approval",
-  "running",
-  "pending",
-  "skipped",
-  "ok",
-  "ticked",
-];
 
 /**
  * The pinned incident message: title, severity, state, phase, commander, hosts, elapsed time, the
@@ -134,21 +121,16 @@ function doneButtonSection(incidentId: string, item: ChecklistItem): Block {
 }
 
 export function checklistLine(item: ChecklistItem): string {
-  const entries = Object.entries(item.states);
-  const mark = stateEmoji[worstState(entries.map(([, state]) => state))];
+  const mark = stateEmoji[worstState(Object.values(item.states))];
   const title = escapeMrkdwn(item.title);
-  if (entries.length === 1 && entries[0]?.[0] === "*") {
+  if (soleState(item.states) !== null) {
     return `${mark} ${title}${item.kind === "manual" ? " _(manual)_" : ""}`;
   }
-  const perHost = entries
+  const perHost = Object.entries(item.states)
     .map(([host, state]) => `${escapeMrkdwn(host)} ${stateEmoji[state]}`)
     .join("  ");
   const kind = item.kind === "remediation" ? " _(needs approval)_" : "";
   return `${mark} ${title}${kind}${perHost ? ` · ${perHost}` : ""}`;
-}
-
-function worstState(states: readonly ItemState[]): ItemState {
-  return alarmOrder.find((candidate) => states.includes(candidate)) ?? "pending";
 }
 
 function diagnosisBlocks(card: IncidentCard): Block[] {
