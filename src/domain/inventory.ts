@@ -50,8 +50,12 @@ export const Inventory = z
   });
 export type Inventory = z.infer<typeof Inventory>;
 
-/** How to reach one host; the same shape as ports/remote-executor's HostTarget. */
-export interface InventoryTarget {
+/**
+ * How to reach one host: what the inventory resolves to and what the RemoteExecutor port connects
+ * to (ports/remote-executor re-exports it), defined once here because domain/ cannot import ports.
+ */
+export interface HostTarget {
+  /** Inventory name, e.g. proxy-1. */
   name: string;
   address: string;
   port: number;
@@ -59,6 +63,9 @@ export interface InventoryTarget {
   privateKeyPath: string;
   knownHostsPath: string;
 }
+
+/** The inventory loader's older name for HostTarget. */
+export type InventoryTarget = HostTarget;
 
 export class HostSelectionError extends Error {
   readonly code = "unknown-hosts";
@@ -103,7 +110,7 @@ export function expandHome(path: string, home: string): string {
 }
 
 /** The connection settings of one host: host values, else inventory defaults, else the CONTRACT's. */
-export function hostTarget(inventory: Inventory, host: string, home: string): InventoryTarget {
+export function hostTarget(inventory: Inventory, host: string, home: string): HostTarget {
   const entry = inventory.hosts[host];
   if (!entry) throw new HostSelectionError(`unknown host "${host}"`);
   const d = inventory.defaults;

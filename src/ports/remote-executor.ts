@@ -1,17 +1,11 @@
+import type { HostTarget } from "../domain/inventory";
+
 /**
  * How the engine reaches a proxy host. The SSH adapter implements it with node-ssh; tests may use
  * an in-memory fake. Failures to connect are thrown as RemoteError; a command that runs and exits
- * non-zero is a normal CommandOutcome.
+ * non-zero is a normal CommandOutcome. A host's connection settings are the inventory's HostTarget.
  */
-export interface HostTarget {
-  /** Inventory name, e.g. proxy-1. */
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-  knownHostsPath: string;
-}
+export type { HostTarget };
 
 export interface CommandRequest {
   /** A complete, already-quoted shell command built from a playbook template. */
@@ -31,8 +25,21 @@ export interface CommandOutcome {
   durationMs: number;
 }
 
+/** What a batch reports as the host works through it, in request order. */
+export interface BatchEvents {
+  started(index: number): void;
+  finished(index: number, outcome: CommandOutcome): void;
+}
+
 export interface RemoteSession {
   run(request: CommandRequest): Promise<CommandOutcome>;
+  /**
+   * Optional: runs the requests in order as one unit of work on the host (one SSH channel), each
+   * with its own timeout, exit code and output caps, reporting each as it starts and ends.
+   * Resolves when the batch is over; a request never reported finished did not run to an end
+   * (the caller may run it alone). Rejects like `run` when the connection is lost.
+   */
+  runBatch?(requests: readonly CommandRequest[], events: BatchEvents): Promise<void>;
   close(): Promise<void>;
 }
 
