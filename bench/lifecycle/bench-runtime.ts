@@ -1,5 +1,6 @@
 import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
 import type { LifecycleSettings } from "../../src/app/lifecycle-deps";
+import { configFrom } from "../../src/config/env";
 import type { Playbook } from "../../src/domain/playbook";
 import { startRuntime, type Runtime } from "../../src/main";
 import type { ApprovalCard, Chat, IncidentCard } from "../../src/ports/chat";
@@ -34,20 +35,8 @@ export const noopExecutor: RemoteExecutor = {
   }),
 };
 
-export function hostsNamed(names: string[]): RunnerHost[] {
-  return names.map((name) => ({
-    name,
-    target: {
-      name,
-      address: "127.0.0.1",
-      port: 22,
-      user: "bench",
-      privateKeyPath: "/nonexistent",
-      knownHostsPath: "/nonexistent",
-    },
-    vars: {},
-  }));
-}
+/** Bench hosts: the lifecycle tests' hosts (the no-op executor never connects to them). */
+export { testHosts as hostsNamed } from "../../test/fakes/lifecycle-harness";
 
 export function benchRuntime(input: {
   redisUrl: string;
@@ -59,21 +48,10 @@ export function benchRuntime(input: {
   settings?: Partial<LifecycleSettings>;
 }): Promise<Runtime> {
   return startRuntime({
-    config: {
-      slack: {
-        botToken: undefined,
-        signingSecret: undefined,
-        appToken: undefined,
-        apiUrl: undefined,
-      },
-      port: 0,
-      redisUrl: input.redisUrl,
-      inventoryPath: "unused",
-      playbooksDir: "unused",
-      responders: [],
-      approvers: [],
-      phaseMinuteMs: input.phaseMinuteMs,
-    },
+    config: configFrom({
+      REDIS_URL: input.redisUrl,
+      PHASE_MINUTE_MS: String(input.phaseMinuteMs),
+    }),
     chat: silentChat,
     workers: input.workers,
     keyPrefix: input.prefix,

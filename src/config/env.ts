@@ -93,6 +93,23 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   };
 }
 
+/** Bad configuration: every problem, one `VARIABLE: message` line each. */
+export class ConfigError extends Error {
+  readonly code = "config";
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(`bad configuration\n${problems.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** loadConfig for callers that build their own environment (tests, benches): throws ConfigError. */
+export function configFrom(env: Record<string, string | undefined>): Config {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new ConfigError(loaded.problems);
+  return loaded.config;
+}
+
 /**
  * `KEY=value` lines of a .env file: `#` comments, optional `export `, single or double quotes
  * (double quotes understand \n). Lines that are not assignments are ignored.

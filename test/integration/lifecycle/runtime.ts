@@ -1,5 +1,5 @@
 import { enginePlaybookRunner } from "../../../src/app/engine-playbook-runner";
-import type { Config } from "../../../src/config/env";
+import { configFrom, type Config } from "../../../src/config/env";
 import { startRuntime, type Runtime } from "../../../src/main";
 import type { Chat } from "../../../src/ports/chat";
 import type { RemoteExecutor } from "../../../src/ports/remote-executor";
@@ -11,19 +11,8 @@ import { lifecyclePlaybook } from "../../fakes/lifecycle-harness";
 /** Shared by the lifecycle integration tests and the worker process they kill. */
 export function testConfig(redisUrl: string, phaseMinuteMs: number): Config {
   return {
-    slack: {
-      botToken: undefined,
-      signingSecret: undefined,
-      appToken: undefined,
-      apiUrl: undefined,
-    },
-    port: 0,
-    redisUrl,
-    inventoryPath: "unused",
-    playbooksDir: "unused",
-    responders: [],
+    ...configFrom({ REDIS_URL: redisUrl, PHASE_MINUTE_MS: String(phaseMinuteMs) }),
     approvers: ["U-APPROVER", "U-APPROVER-2"],
-    phaseMinuteMs,
   };
 }
 

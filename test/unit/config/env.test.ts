@@ -1,4 +1,4 @@
-import { loadConfig, parseDotEnv } from "../../../src/config/env";
+import { ConfigError, configFrom, loadConfig, parseDotEnv } from "../../../src/config/env";
 
 describe("configuration from the environment", () => {
   it("gives the CONTRACT's defaults for an empty environment", () => {
@@ -47,6 +47,23 @@ describe("configuration from the environment", () => {
     expect(!result.ok && result.problems.map((p) => p.split(":")[0])).toEqual([
       "PORT",
       "REDIS_URL",
+      "PHASE_MINUTE_MS",
+    ]);
+  });
+
+  it("throws every problem at once as a ConfigError when built with configFrom", () => {
+    expect(configFrom({ PHASE_MINUTE_MS: "5" }).phaseMinuteMs).toBe(5);
+    const thrown = (() => {
+      try {
+        configFrom({ PORT: "http", PHASE_MINUTE_MS: "0" });
+      } catch (error) {
+        return error;
+      }
+      return null;
+    })();
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).problems.map((p) => p.split(":")[0])).toEqual([
+      "PORT",
       "PHASE_MINUTE_MS",
     ]);
   });
