@@ -1,6 +1,7 @@
 import {
   alreadyDecided,
   checkDecision,
+  checkIncidentOpen,
   type Approval,
   type ApprovalDecision,
 } from "../domain/approval";
@@ -17,8 +18,8 @@ export interface DecideApprovalInput {
 }
 
 /**
- * An approver's click. The rules (approvers only, not your own request, not after expiry) are the
- * domain's; the store records the first decision atomically, so a second click or two clicks at
+ * An approver's click. The rules (approvers only, not your own request, not after expiry, not once
+ * the incident is resolved) are the domain's; the store records the first decision atomically, so a second click or two clicks at
  * once change nothing and get told why. An approval enqueues one remediation job per host with a
  * deterministic id; the worker's claim marker makes sure the action itself runs once.
  */
@@ -29,6 +30,11 @@ export async function decideApproval(
   const found = await deps.approvals.get(input.approvalId);
   if (!found) return fail("not-found", `No approval request ${input.approvalId}.`);
   const { approval } = found;
+  const incident = await deps.incidents.get(approval.incidentId);
+  if (!incident) return fail("not-found", `No incident ${approval.incidentId}.`);
+  // Before anything else, so a click after resolution neither decides nor re-enqueues.
+  const closed = checkIncidentOpen(incident);
+  if (closed && !closed.ok) return fail(closed.code, closed.message);
   const now = deps.clock.now();
   const policy = {
     approvers: deps.settings.approvers,

@@ -3,13 +3,15 @@ import { renderPostmortem } from "../domain/postmortem";
 import type { IncidentRef } from "./find-incident";
 import { findIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
+import { closeApproval } from "./expire-approval";
 import { recordEvent } from "./record-event";
 import { allClockEntryNames } from "./schedule-phase-clock";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 /**
- * `/incident resolve [SUMMARY]`: state resolved, every pending clock job removed, and the
- * postmortem draft rendered from the timeline (the announce job uploads it to the channel).
+ * `/incident resolve [SUMMARY]`: state resolved, every pending clock job removed, every approval
+ * request still pending closed as expired (its card says so), and the postmortem draft rendered
+ * from the timeline (the announce job uploads it to the channel).
  */
 export async function resolveIncident(
   deps: LifecycleDeps,
@@ -38,6 +40,7 @@ export async function resolveIncident(
     summary: `State ${found.value.state} → resolved`,
     details: { from: found.value.state, to: "resolved" },
   });
+  await closePendingApprovals(deps, updated, input.by);
   await recordEvent(deps, updated.id, {
     type: "resolved",
     key: "resolved",
@@ -55,4 +58,23 @@ export async function resolveIncident(
     deps.settings.targets,
   );
   return succeed({ incident: updated, postmortem });
+}
+
+/** Nobody can decide on a resolved incident, so its open requests close now rather than later. */
+async function closePendingApprovals(
+  deps: LifecycleDeps,
+  incident: Incident,
+  by: string,
+): Promise<void> {
+  for (const approval of await deps.approvals.listForIncident(incident.id)) {
+    const found = await deps.approvals.get(approval.id);
+    if (!found || found.decision) continue;
+    const closed = await closeApproval(deps, approval, {
+      at: deps.clock.now(),
+      actor: person(by),
+      summary: `Approval for ${approval.title} closed unanswered: the incident was resolved`,
+      reason: "incident-resolved",
+    });
+    if (closed) await deps.queue.cancelApprovalExpiry(approval.id);
+  }
 }

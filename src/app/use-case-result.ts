@@ -12,6 +12,7 @@ export type UseCaseErrorCode =
   | "own-request"
   | "already-decided"
   | "expired"
+  | "incident-resolved"
   | "unknown-playbook"
   | "unknown-host"
   | "conflict";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { IncidentState } from "./incident";
 
 /**
  * A request to run one remediation step on some hosts. pending → approved | denied | expired; a
@@ -49,7 +50,8 @@ export interface ApprovalPolicy {
   allowSelfApproval: boolean;
 }
 
-export type DecisionRefusal = "not-an-approver" | "own-request" | "already-decided" | "expired";
+export type DecisionRefusal =
+  "not-an-approver" | "own-request" | "already-decided" | "expired" | "incident-resolved";
 
 export type DecisionCheck =
   { ok: true; decision: ApprovalDecision } | { ok: false; code: DecisionRefusal; message: string };
@@ -82,6 +84,22 @@ export function checkDecision(
     };
   }
   return { ok: true, decision: { state: wanted, by, at: now } };
+}
+
+/**
+ * A resolved incident takes no more decisions: its pending requests were closed when it was
+ * resolved, and a remediation now would change a proxy nobody is watching any more.
+ */
+export function checkIncidentOpen(incident: {
+  id: string;
+  state: IncidentState;
+}): DecisionCheck | null {
+  if (incident.state !== "resolved") return null;
+  return {
+    ok: false,
+    code: "incident-resolved",
+    message: `Incident ${incident.id} is resolved; its approval requests are closed.`,
+  };
 }
 
 export function alreadyDecided(current: ApprovalDecision): DecisionCheck {

@@ -96,7 +96,14 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   ),
   event("approval-granted", z.object({ approvalId: z.string(), by: z.string() })),
   event("approval-denied", z.object({ approvalId: z.string(), by: z.string() })),
-  event("approval-expired", z.object({ approvalId: z.string() })),
+  event(
+    "approval-expired",
+    z.object({
+      approvalId: z.string(),
+      /** Why it closed undecided when not by its clock, e.g. the incident was resolved. */
+      reason: z.string().optional(),
+    }),
+  ),
   event(
     "remediation-finished",
     z.object({

@@ -1,4 +1,9 @@
-import { checkDecision, durationMs, type Approval } from "../../../src/domain/approval";
+import {
+  checkDecision,
+  checkIncidentOpen,
+  durationMs,
+  type Approval,
+} from "../../../src/domain/approval";
 
 const approval: Approval = {
   id: "apr-run-1-reload",
@@ -71,5 +76,14 @@ describe("approval decisions", () => {
     expect(durationMs("10m")).toBe(600_000);
     expect(durationMs("500ms")).toBe(500);
     expect(() => durationMs("soon")).toThrow();
+  });
+
+  it("closes decisions once the incident is resolved, and only then", () => {
+    expect(checkIncidentOpen({ id: "inc-1", state: "open" })).toBeNull();
+    expect(checkIncidentOpen({ id: "inc-1", state: "mitigated" })).toBeNull();
+    expect(checkIncidentOpen({ id: "inc-1", state: "resolved" })).toMatchObject({
+      ok: false,
+      code: "incident-resolved",
+    });
   });
 });
