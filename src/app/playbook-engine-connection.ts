@@ -1,5 +1,7 @@
 import type {
+  BatchEvents,
   CommandOutcome,
+  CommandRequest,
   HostTarget,
   RemoteExecutor,
   RemoteSession,
@@ -27,6 +29,10 @@ export const engineDefaults = {
 /** Every step of a host that could not be reached carries a reason starting with this. */
 export const CANNOT_REACH = "cannot reach host: ";
 
+/** How a batch went: `lost` means the connection broke during it (it is dropped, not reused). */
+export type BatchAttempt =
+  { kind: "unsupported" | "unreachable" | "done" } | { kind: "lost"; reason: string };
+
 export type CommandAttempt =
   | { ran: true; outcome: CommandOutcome }
   | { ran: false; reason: string; exitCode: number | null; durationMs: number };
@@ -38,6 +44,7 @@ export type CommandAttempt =
  */
 export class HostConnection {
   private session: RemoteSession | null = null;
+  private opening: Promise<RemoteSession | null> | null = null;
   private failure: string | null = null;
   private everConnected = false;
 
@@ -67,13 +74,39 @@ export class HostConnection {
     }
   }
 
+  /**
+   * Runs commands as one batch when the session can (see RemoteSession.runBatch). Steps it did
+   * not report finished are the caller's to run one by one, which also covers `unsupported` and
+   * `unreachable` (the remembered connect failure then answers each step at once).
+   */
+  async runBatch(requests: readonly CommandRequest[], events: BatchEvents): Promise<BatchAttempt> {
+    const session = await this.open();
+    if (!session) return { kind: "unreachable" };
+    if (!session.runBatch) return { kind: "unsupported" };
+    try {
+      await session.runBatch(requests, events);
+      return { kind: "done" };
+    } catch (error) {
+      await this.drop();
+      return { kind: "lost", reason: `connection lost while running: ${describe(error)}` };
+    }
+  }
+
   async close(): Promise<void> {
     await this.drop();
   }
 
-  private async open(): Promise<RemoteSession | null> {
-    if (this.session) return this.session;
-    if (this.failure) return null;
+  private open(): Promise<RemoteSession | null> {
+    if (this.session) return Promise.resolve(this.session);
+    if (this.failure) return Promise.resolve(null);
+    // One handshake even if two callers ask while it is under way.
+    this.opening ??= this.connect().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async connect(): Promise<RemoteSession | null> {
     try {
       this.session = await this.executor.connect(this.target, { timeoutMs: this.connectTimeoutMs });
       this.everConnected = true;

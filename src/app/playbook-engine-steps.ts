@@ -4,7 +4,7 @@ import { evaluateExpectation } from "../domain/playbook-expectation";
 import { resolveVariables } from "../domain/playbook-variables";
 import type { StepResult } from "../domain/step-result";
 import { parseTemplate, renderTemplate } from "../domain/template";
-import type { HostConnection } from "./playbook-engine-connection";
+import type { CommandAttempt, HostConnection } from "./playbook-engine-connection";
 import { joinOutput } from "./playbook-engine-connection";
 
 /** Bad input to the engine (variables that fail their types): retrying cannot help. */
@@ -66,16 +66,25 @@ export function notRun(
 /** Runs a diagnostic or check step's command and judges it. */
 export async function runCommandStep(
   connection: HostConnection,
-  step: Extract<Step, { kind: "diagnostic" | "check" }>,
+  step: CommandStep,
   values: Record<string, string>,
   limits: StepLimits,
 ): Promise<StepResult> {
-  const guarded = step.kind === "check" ? { run: step.run, expect: step.expect } : null;
-  return runGuarded(connection, step.id, step.run, values, {
+  return runGuarded(connection, step.id, step.run, values, commandHow(step, limits));
+}
+
+export type CommandStep = Extract<Step, { kind: "diagnostic" | "check" }>;
+
+/** A command step's timeout, cap and expectation (checks judge their output; diagnostics don't). */
+export function commandHow(
+  step: CommandStep,
+  limits: StepLimits,
+): { timeoutMs: number; maxOutputBytes: number; expect: GuardedCommand["expect"] | null } {
+  return {
     timeoutMs: timeoutOf(step, limits.defaultStepTimeoutMs),
     maxOutputBytes: limits.maxOutputBytes,
-    expect: guarded?.expect ?? null,
-  });
+    expect: step.kind === "check" ? step.expect : null,
+  };
 }
 
 /**
@@ -96,6 +105,15 @@ export async function runGuarded(
     return notRun(id, "error", error instanceof Error ? error.message : String(error));
   }
   const attempt = await connection.run(command, how.timeoutMs, how.maxOutputBytes);
+  return judgeAttempt(id, attempt, how);
+}
+
+/** The result of a command that ran (or could not): error, ok, or failed against `expect`. */
+export function judgeAttempt(
+  id: string,
+  attempt: CommandAttempt,
+  how: { timeoutMs: number; expect: GuardedCommand["expect"] | null },
+): StepResult {
   if (!attempt.ran) {
     const { exitCode, durationMs, reason } = attempt;
     return { id, status: "error", exitCode, durationMs, output: "", reason };

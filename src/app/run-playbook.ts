@@ -3,6 +3,7 @@ import type { Phase } from "../domain/phase";
 import type { Playbook, Step, StepKind } from "../domain/playbook";
 import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
 import type { HostTarget, RemoteExecutor } from "../ports/remote-executor";
+import { StepBatch, type BatchItem } from "./playbook-engine-batch";
 import { CANNOT_REACH, HostConnection, engineDefaults } from "./playbook-engine-connection";
 import type { EngineOptions } from "./playbook-engine-connection";
 import {
@@ -10,8 +11,10 @@ import {
   describeRemediation,
   hostVariables,
   notRun,
+  renderCommand,
   runCommandStep,
   stepCommands,
+  type StepLimits,
 } from "./playbook-engine-steps";
 
 export { CANNOT_REACH, engineDefaults, type EngineOptions } from "./playbook-engine-connection";
@@ -68,14 +71,23 @@ async function runHost(
   };
   const results: StepResult[] = [];
   try {
+    const { recorded, batch } = await startBatch(connection, steps, host, values, problems, {
+      hooks,
+      limits,
+    });
     for (const step of steps) {
-      const recorded = await hooks.shouldSkip?.(host.name, step);
-      if (recorded) {
-        results.push(recorded);
+      const skipped = recorded.has(step.id)
+        ? recorded.get(step.id)
+        : await hooks.shouldSkip?.(host.name, step);
+      if (skipped) {
+        results.push(skipped);
         continue;
       }
+      if (batch?.has(step.id)) await batch.started(step.id);
       await hooks.onStepStarted?.(host.name, step);
-      const result = await runStep(connection, step, values, problems, limits);
+      const result =
+        (await batch?.result(step.id)) ??
+        (await runStep(connection, step, values, problems, limits));
       results.push(result);
       await hooks.onStepFinished?.(host.name, step, result);
     }
@@ -89,12 +101,50 @@ async function runHost(
   return { report: { host: host.name, steps: results, findings }, reachable };
 }
 
+/**
+ * Sends the host's command steps that still need running as one batch (one SSH channel instead
+ * of one per step). `shouldSkip` is asked here, in order, for those steps only (a query for
+ * them); the others are asked in the main loop as before, so a remediation is still marked
+ * awaiting approval in its turn. A single command is not worth the driver: it runs alone.
+ */
+async function startBatch(
+  connection: HostConnection,
+  steps: Step[],
+  host: ResolvedHost,
+  values: Record<string, string>,
+  problems: string[],
+  how: { hooks: StepHooks; limits: StepLimits },
+): Promise<{ recorded: Map<string, StepResult | null>; batch: StepBatch | null }> {
+  const recorded = new Map<string, StepResult | null>();
+  if (problems.length > 0) return { recorded, batch: null };
+  const items: BatchItem[] = [];
+  for (const step of steps) {
+    if (step.kind !== "diagnostic" && step.kind !== "check") continue;
+    const skipped = (await how.hooks.shouldSkip?.(host.name, step)) ?? null;
+    recorded.set(step.id, skipped);
+    const command = skipped ? null : tryRender(step.run, values);
+    if (command !== null) items.push({ step, command });
+  }
+  const batch = items.length > 1 ? new StepBatch(connection, items, how.limits) : null;
+  return { recorded, batch };
+}
+
+/** Null when the template does not render: the step then reports why when run alone. */
+function tryRender(template: string, values: Record<string, string>): string | null {
+  try {
+    return renderCommand(template, values);
+  } catch {
+    // Not a failure of the batch: runStep renders it again and turns the error into the result.
+    return null;
+  }
+}
+
 async function runStep(
   connection: HostConnection,
   step: Step,
   values: Record<string, string>,
   problems: string[],
-  limits: { defaultStepTimeoutMs: number; maxOutputBytes: number },
+  limits: StepLimits,
 ): Promise<StepResult> {
   if (step.kind === "manual") {
     return notRun(step.id, "skipped", "manual checklist item: a responder ticks it off");

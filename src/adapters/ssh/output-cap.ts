@@ -25,9 +25,14 @@ export class OutputCap {
   }
 
   text(): string {
-    const body = Buffer.concat(this.chunks).toString("utf8");
-    if (!this.truncated) return body;
-    const newline = body.endsWith("\n") || body === "" ? "" : "\n";
-    return `${body}${newline}…[output truncated after ${this.limit} bytes; ${this.dropped} more bytes dropped]\n`;
+    return capText(Buffer.concat(this.chunks), this.limit, this.dropped);
   }
+}
+
+/** The kept bytes as text, with the visible marker when `dropped` bytes were cut off. */
+export function capText(kept: Buffer, limit: number, dropped: number): string {
+  const body = kept.toString("utf8");
+  if (dropped <= 0) return body;
+  const newline = body.endsWith("\n") || body === "" ? "" : "\n";
+  return `${body}${newline}…[output truncated after ${limit} bytes; ${dropped} more bytes dropped]\n`;
 }

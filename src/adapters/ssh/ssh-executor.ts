@@ -4,6 +4,7 @@ import type { Config as NodeSshConfig } from "node-ssh";
 import type { Client, ClientChannel, KexAlgorithm, ServerHostKeyAlgorithm } from "ssh2";
 import { shellQuote } from "../../domain/template";
 import type {
+  BatchEvents,
   CommandOutcome,
   CommandRequest,
   HostTarget,
@@ -11,8 +12,11 @@ import type {
   RemoteSession,
 } from "../../ports/remote-executor";
 import { RemoteError } from "../../ports/remote-executor";
+import { runBatchOnChannel } from "./batch-channel";
+import { timeoutPrefix } from "./batch-driver";
 import { knownKeyAlgorithms, parseKnownHosts, verifyHostKey } from "./known-hosts";
 import { OutputCap } from "./output-cap";
+import { CLIENT_GRACE_MS, isTimedOut } from "./timing";
 
 /**
  * The RemoteExecutor over SSH (node-ssh for the connection, ssh2 channels for commands). Key auth
@@ -27,13 +31,6 @@ const preferredKex: KexAlgorithm[] = [
   "ecdh-sha2-nistp521",
   "diffie-hellman-group14-sha256",
 ];
-
-/** Seconds `timeout` waits after TERM before KILL on the host. */
-const KILL_AFTER_SECONDS = 2;
-/** How much earlier than our clock the host's `timeout` may fire. */
-const DEADLINE_TOLERANCE_MS = 250;
-/** After this much more, the client gives up on the channel even if the host never answers. */
-const CLIENT_GRACE_MS = (KILL_AFTER_SECONDS + 3) * 1000;
 
 export class SshExecutor implements RemoteExecutor {
   async connect(target: HostTarget, options: { timeoutMs: number }): Promise<RemoteSession> {
@@ -166,18 +163,22 @@ class SshSession implements RemoteSession {
     });
   }
 
+  runBatch(requests: readonly CommandRequest[], events: BatchEvents): Promise<void> {
+    if (this.broken) {
+      const message = `${this.target.name}: ${this.broken}`;
+      return Promise.reject(new RemoteError("disconnected", message, true));
+    }
+    return runBatchOnChannel(this.client, this.target, requests, events);
+  }
+
   async close(): Promise<void> {
     this.ssh.dispose();
   }
 }
 
-/**
- * The host ends the command itself when its time is up (TERM, then KILL `KILL_AFTER_SECONDS`
- * later, to the whole process group `timeout` leads), so nothing lingers after a disconnect.
- */
+/** One command under the host's own `timeout` (see timeoutPrefix). */
 export function wrapWithTimeout(request: CommandRequest): string {
-  const seconds = Math.max(request.timeoutMs, 1) / 1000;
-  return `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s ${seconds}s sh -c ${shellQuote(request.command)}`;
+  return `${timeoutPrefix(request.timeoutMs)} sh -c ${shellQuote(request.command)}`;
 }
 
 function collect(
@@ -217,10 +218,12 @@ function collect(
     channel.on("close", () => {
       cleanup();
       const durationMs = Math.round(performance.now() - started);
-      // The host's clock started a little before ours (the exec reply travels back), hence the
-      // tolerance; 124 is `timeout`'s status after TERM, 137 after KILL.
-      const pastDeadline = durationMs >= request.timeoutMs - DEADLINE_TOLERANCE_MS;
-      const timedOut = abandoned || (pastDeadline && (exitCode === 124 || exitCode === 137));
+      const timedOut = isTimedOut({
+        exitCode,
+        durationMs,
+        timeoutMs: request.timeoutMs,
+        abandoned,
+      });
       resolve({
         exitCode,
         stdout: stdout.text(),

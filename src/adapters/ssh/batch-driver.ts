@@ -1,0 +1,163 @@
+import { shellQuote } from "../../domain/template";
+import type { CommandRequest } from "../../ports/remote-executor";
+import { capText } from "./output-cap";
+
+/** Seconds `timeout` waits after TERM before KILL on the host. */
+export const KILL_AFTER_SECONDS = 2;
+
+/**
+ * The host ends the command itself when its time is up (TERM, then KILL `KILL_AFTER_SECONDS`
+ * later, to the whole process group `timeout` leads), so nothing lingers after a disconnect.
+ */
+export function timeoutPrefix(timeoutMs: number): string {
+  const seconds = Math.max(timeoutMs, 1) / 1000;
+  return `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s ${seconds}s`;
+}
+
+/**
+ * A POSIX sh driver that runs several commands in order through ONE exec channel: a channel per
+ * command costs the host an sshd session, a login shell and PAM work each time (≈55 ms on the
+ * lab), which dominated a fan-out. Each command still gets its own `timeout`, its own exit code
+ * and its own cap per stream: stdout and stderr go to files in a private temp dir through
+ * `head -c CAP` (GNU head never reads past CAP on a pipe, so `wc -c` counts exactly what was
+ * dropped and no more than CAP bytes per stream are kept or sent). Framing on the channel:
+ *   NONCE S INDEX\n                                          the command starts
+ *   NONCE R INDEX EXIT KEPT_OUT DROPPED_OUT KEPT_ERR DROPPED_ERR\n, then KEPT_OUT + KEPT_ERR bytes
+ * Step output never reaches the channel unframed, so it cannot forge a marker; the nonce catches
+ * a driver that lost its place. Commands reach the driver as single-quoted words.
+ */
+export function buildDriver(requests: readonly CommandRequest[], nonce: string): string {
+  const lines = [
+    `n=${nonce}`,
+    `d=$(mktemp -d) || exit 125`,
+    `trap 'rm -rf "$d"' EXIT`,
+    // Signals must go through `exit` so the EXIT trap removes the temp dir.
+    `trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM`,
+    `s() {`,
+    `  printf '%s S %s\\n' "$n" "$1"`,
+    // fd 4 carries the command's stdout past the stderr capper; 2>&1 1>&4 swaps the streams.
+    `  { { timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s "$2" sh -c "$4" </dev/null 2>&1 1>&4 4>&-; echo $? >"$d/x"; } |` +
+      ` { head -c "$3" >"$d/e"; wc -c >"$d/ed"; }; } 4>&1 | { head -c "$3" >"$d/o"; wc -c >"$d/od"; }`,
+    `  read x <"$d/x"; read od <"$d/od"; read ed <"$d/ed"`,
+    `  wc -c "$d/o" "$d/e" >"$d/k"; { read ko _; read ke _; } <"$d/k"`,
+    `  printf '%s R %s %s %s %s %s %s\\n' "$n" "$1" "$x" "$ko" "$od" "$ke" "$ed"`,
+    `  cat "$d/o" "$d/e"`,
+    `}`,
+    ...requests.map((request, index) => {
+      const seconds = `${Math.max(request.timeoutMs, 1) / 1000}s`;
+      const cap = Math.max(0, Math.floor(request.maxOutputBytes));
+      return `s ${index} ${seconds} ${cap} ${shellQuote(request.command)}`;
+    }),
+  ];
+  return lines.join("\n");
+}
+
+export interface FramedResult {
+  index: number;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
+
+export interface FrameEvents {
+  started(index: number): void;
+  finished(result: FramedResult): void;
+}
+
+/** Longest header line we accept; anything longer means the stream is not ours. */
+const MAX_HEADER = 256;
+
+/**
+ * Parses the driver's stdout as it streams in and reports each command's start and result. A
+ * line that is not a header with our nonce is a protocol error: the parser stops and says why.
+ */
+export class FrameParser {
+  private pending: Buffer = Buffer.alloc(0);
+  private body: { header: Header; need: number } | null = null;
+  private failure: string | null = null;
+
+  constructor(
+    private readonly nonce: string,
+    private readonly caps: readonly number[],
+    private readonly events: FrameEvents,
+  ) {}
+
+  get error(): string | null {
+    return this.failure;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failure) return;
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (!this.failure && this.step()) {
+      // each step consumes one header or one body
+    }
+  }
+
+  private step(): boolean {
+    if (this.body) {
+      if (this.pending.length < this.body.need) return false;
+      const { header } = this.body;
+      const out = this.pending.subarray(0, header.keptOut);
+      const err = this.pending.subarray(header.keptOut, this.body.need);
+      this.pending = this.pending.subarray(this.body.need);
+      this.body = null;
+      const cap = this.caps[header.index] ?? 0;
+      this.events.finished({
+        index: header.index,
+        exitCode: header.exitCode,
+        stdout: capText(out, cap, header.droppedOut),
+        stderr: capText(err, cap, header.droppedErr),
+        truncated: header.droppedOut > 0 || header.droppedErr > 0,
+      });
+      return true;
+    }
+    const end = this.pending.indexOf(0x0a);
+    if (end < 0) {
+      if (this.pending.length > MAX_HEADER) this.failure = "driver output is not framed";
+      return false;
+    }
+    const line = this.pending.subarray(0, end).toString("latin1");
+    this.pending = this.pending.subarray(end + 1);
+    this.header(line);
+    return true;
+  }
+
+  private header(line: string): void {
+    const fields = line.split(" ");
+    const numbers = fields.slice(2).map((field) => (/^[0-9]+$/.test(field) ? Number(field) : NaN));
+    const index = numbers[0] ?? NaN;
+    const valid = fields[0] === this.nonce && Number.isInteger(index) && index < this.caps.length;
+    if (valid && fields[1] === "S" && numbers.length === 1) {
+      this.events.started(index);
+      return;
+    }
+    const [, exitCode, keptOut, droppedOut, keptErr, droppedErr] = numbers;
+    if (
+      valid &&
+      fields[1] === "R" &&
+      numbers.length === 6 &&
+      numbers.every((n) => Number.isSafeInteger(n)) &&
+      exitCode !== undefined &&
+      keptOut !== undefined &&
+      droppedOut !== undefined &&
+      keptErr !== undefined &&
+      droppedErr !== undefined
+    ) {
+      const header = { index, exitCode, keptOut, droppedOut, keptErr, droppedErr };
+      this.body = { header, need: keptOut + keptErr };
+      return;
+    }
+    this.failure = `unexpected driver output: ${JSON.stringify(line.slice(0, 80))}`;
+  }
+}
+
+interface Header {
+  index: number;
+  exitCode: number;
+  keptOut: number;
+  droppedOut: number;
+  keptErr: number;
+  droppedErr: number;
+}
