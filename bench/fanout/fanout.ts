@@ -31,7 +31,8 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
   process.once("SIGINT", stop).once("SIGTERM", stop);
   const work = mkdtempSync(join(tmpdir(), "incident-bot-bench-"));
   try {
-    const script = await immediateScript(lab.inventoryPath);
+    const names = lab.hosts.map((host) => host.name);
+    const script = await immediateScript(lab.inventoryPath, names);
     const available = contenders(lab).filter(ensureInstalled);
     const rows: string[] = [];
     for (const size of options.sizes) {
@@ -58,20 +59,31 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
   }
 }
 
-/** The per-host commands: the bot's own plan of apache-502's immediate phase (runnable steps). */
-async function immediateScript(inventoryPath: string): Promise<string> {
+/**
+ * The per-host commands: the bot's own plan of apache-502's immediate phase (runnable steps) for
+ * every lab host. Each step runs in its own subshell, as each bot step runs in its own `sh`, so a
+ * step's `exit` ends that step only (one shared shell used to stop at upstream-dns's `exit`). Steps
+ * whose command differs per host (upstream and proxy URLs) pick the host's own command by the
+ * address the client connected to (SSH_CONNECTION), so one script serves pssh and ansible too.
+ */
+async function immediateScript(inventoryPath: string, hostNames: string[]): Promise<string> {
   const { playbooks } = await loadPlaybooks(join(root, "playbooks"));
   const playbook = playbooks.find((p) => p.id === "apache-502");
   const { inventory } = await loadInventory(inventoryPath);
   if (!playbook || !inventory) throw new Error("apache-502 or the lab inventory did not load");
-  const [host] = resolveInventoryHosts(inventory, ["proxy-1"]);
-  if (!host) throw new Error("the lab has no proxy-1");
-  const plan = planCommands(playbook, "immediate", host);
-  return plan
-    .filter((step) => step.kind === "diagnostic" || step.kind === "check")
-    .flatMap((step) => step.commands)
-    .map((command) => `{ ${command}\n} 2>&1`)
-    .join("\n");
+  const hosts = resolveInventoryHosts(inventory, hostNames);
+  const plans = hosts.map((host) =>
+    planCommands(playbook, "immediate", host).filter(
+      (step) => step.kind === "diagnostic" || step.kind === "check",
+    ),
+  );
+  const steps = (plans[0] ?? []).map((_, index) => {
+    const perHost = plans.map((plan) => plan[index]?.commands.join("\n") ?? "");
+    if (perHost.every((command) => command === perHost[0])) return `( ${perHost[0]}\n) 2>&1`;
+    const cases = hosts.map((host, h) => `  ${host.target.address}) ( ${perHost[h]}\n) 2>&1 ;;`);
+    return ["case $3 in", ...cases, '  *) echo "unknown host $3" >&2 ;;', "esac"].join("\n");
+  });
+  return ["set -- $SSH_CONNECTION", ...steps].join("\n");
 }
 
 function ensureInstalled(contender: Contender): boolean {
