@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
@@ -11,9 +10,14 @@ import {
   type LifecycleWorkers,
   type QueueSettings,
 } from "./adapters/queue";
-import { slackIncidentService } from "./adapters/slack/incident-service";
-import { createSlackApp, DEFAULT_SLACK_RETRY, type SlackApp } from "./adapters/slack/slack-app";
-import { SlackChat } from "./adapters/slack/slack-chat";
+import {
+  createSlackApp,
+  createSlackClient,
+  SlackChat,
+  SlackConfigError,
+  slackIncidentService,
+  type SlackApp,
+} from "./adapters/slack";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
 import { createRedisStores } from "./adapters/store";
 import { announceEvent, recordAnnouncementFailed, refreshIncidentCard } from "./app/announce-event";
@@ -23,7 +27,7 @@ import { executeRemediation } from "./app/execute-remediation";
 import { expireApproval } from "./app/expire-approval";
 import { fireClockEntry } from "./app/fire-clock-entry";
 import { DEFAULT_SETTINGS, type LifecycleDeps, type LifecycleSettings } from "./app/lifecycle-deps";
-import { environmentWithDotEnv, loadConfig, type Config } from "./config/env";
+import { ConfigError, configFrom, environmentWithDotEnv, type Config } from "./config/env";
 import type { Chat } from "./ports/chat";
 import { systemClock, type Clock } from "./ports/clock";
 import type { PlaybookRunner } from "./ports/playbook-runner";
@@ -51,7 +55,7 @@ export interface RuntimeOptions {
   log?: Log;
   /** Default true: run the workers in this process. */
   workers?: boolean;
-  /** Redis key prefix for the stores and BullMQ (default "incident-bot"); tests use their own. */
+  /** Redis key prefix for the stores and BullMQ (default: REDIS_PREFIX); tests use their own. */
   keyPrefix?: string;
   queue?: Partial<QueueSettings>;
   settings?: Partial<LifecycleSettings>;
@@ -70,7 +74,7 @@ export interface Runtime {
 /** Stores, queue, use-case deps and (optionally) workers on one Redis. The shell uses it too. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? defaultLog;
-  const prefix = options.keyPrefix ?? "incident-bot";
+  const prefix = options.keyPrefix ?? options.config.redisPrefix;
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up).
   const redis = new Redis(options.config.redisUrl, { maxRetriesPerRequest: null });
   const queueSettings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, prefix, ...options.queue };
@@ -177,9 +181,7 @@ class LateChat implements Chat {
 async function main(argv: readonly string[]): Promise<void> {
   const log = defaultLog;
   const role = parseRole(argv);
-  const loaded = loadConfig(environmentWithDotEnv(process.env));
-  if (!loaded.ok) throw new StartupError(loaded.problems);
-  const { config } = loaded;
+  const config = configFrom(environmentWithDotEnv(process.env));
   const token = config.slack.botToken;
   if (!token) {
     throw new StartupError([
@@ -190,11 +192,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const runtime = await startRuntime({ config, chat, log, workers: role !== "bot" });
   let slack: SlackApp | null = null;
   if (role === "worker") {
-    // Workers only post to Slack; no receiver, so no signing secret needed.
-    const client = new webApi.WebClient(token, {
-      retryConfig: DEFAULT_SLACK_RETRY,
-      timeout: 10_000,
-      ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
+    // Workers only post to Slack; no receiver, so no signing secret needed. The client is
+    // configured as the app's (retries, timeouts, base URL).
+    const client = createSlackClient({
+      botToken: token,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
     });
     chat.target = new SlackChat(client, { log });
   } else {
@@ -218,10 +220,6 @@ async function main(argv: readonly string[]): Promise<void> {
   });
 }
 
-function withSlash(url: string): string {
-  return url.endsWith("/") ? url : `${url}/`;
-}
-
 function onShutdown(log: Log, close: () => Promise<void>): void {
   let closing = false;
   const stop = (signal: string): void => {
@@ -240,10 +238,25 @@ function onShutdown(log: Log, close: () => Promise<void>): void {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+/**
+ * What to print when start-up fails. Problems an operator fixes (configuration, a refused token,
+ * a broken inventory or playbook) are a plain list; anything else is a bug and keeps its stack.
+ */
+export function startupFailureText(error: unknown): string {
+  const problems =
+    error instanceof StartupError || error instanceof ConfigError
+      ? error.problems
+      : error instanceof SlackConfigError
+        ? [error.message]
+        : null;
+  if (problems) return `incident-bot: cannot start\n${problems.map((p) => `  ${p}`).join("\n")}\n`;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `incident-bot: cannot start\n${detail}\n`;
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    const problems = error instanceof StartupError ? error.problems : [String(error)];
-    process.stderr.write(`incident-bot: cannot start\n${problems.join("\n")}\n`);
+    process.stderr.write(startupFailureText(error));
     process.exit(1);
   });
 }

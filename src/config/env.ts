@@ -38,6 +38,21 @@ export const EnvSchema = z.object({
     .string()
     .default("redis://127.0.0.1:6379")
     .pipe(z.url().refine((u) => /^rediss?:\/\//.test(u), "a redis:// or rediss:// URL")),
+  /**
+   * The Redis key prefix and BullMQ prefix of one deployment, so two deployments (or a demo beside
+   * a real one) can share a Redis without meeting each other's incidents or jobs.
+   */
+  REDIS_PREFIX: z
+    .string()
+    .default("incident-bot")
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+          "letters, digits, '.', '_' and '-' (no ':', which separates Redis key parts)",
+        ),
+    ),
   INVENTORY: z.string().min(1).default("./inventory.yml"),
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   INCIDENT_RESPONDERS: idList,
@@ -54,6 +69,8 @@ export interface Config {
   };
   port: number;
   redisUrl: string;
+  /** REDIS_PREFIX: keys and queues of this deployment. */
+  redisPrefix: string;
   inventoryPath: string;
   playbooksDir: string;
   responders: string[];
@@ -84,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       port: e.PORT,
       redisUrl: e.REDIS_URL,
+      redisPrefix: e.REDIS_PREFIX,
       inventoryPath: e.INVENTORY,
       playbooksDir: e.PLAYBOOKS_DIR,
       responders: e.INCIDENT_RESPONDERS,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { freePort } from "../support/free-port";
-import { testRedisUrl } from "../support/redis";
+import { testRedisUrl, uniquePrefix } from "../support/redis";
 import { up, type Lab } from "../lab/lab";
 import { LineDriver, REPO } from "./shell-driver";
 
@@ -11,11 +11,6 @@ import { LineDriver, REPO } from "./shell-driver";
  */
 const CLI = join(REPO, "bin/incident-bot.js");
 const LONG = 180_000;
-
-/** Its own Redis database, so its queues never meet another test's workers on the shared server. */
-function redisDatabase(db: number): string {
-  return `${testRedisUrl().replace(/\/\d*$/, "")}/${db}`;
-}
 
 describe("incident-bot shell", () => {
   it("says in one line how to get a Redis when none answers, and exits 1", async () => {
@@ -47,7 +42,10 @@ describe("incident-bot shell", () => {
       "declares, diagnoses, refuses a non-approver, reloads once approved, resolves and shows the timeline",
       async () => {
         shell = LineDriver.start("node", [CLI, "shell", "--user", "alice", "--channel", "ops"], {
-          REDIS_URL: redisDatabase(7),
+          REDIS_URL: testRedisUrl(),
+          // Its own keys and queues (REDIS_PREFIX, as a second deployment on one Redis would have
+          // them), so its jobs never meet another test's workers on the shared server.
+          REDIS_PREFIX: uniquePrefix("shell"),
           INVENTORY: lab.inventoryPath,
           PLAYBOOKS_DIR: join(REPO, "playbooks"),
           INCIDENT_APPROVERS: "bob",

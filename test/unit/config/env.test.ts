@@ -14,6 +14,7 @@ describe("configuration from the environment", () => {
         },
         port: 3000,
         redisUrl: "redis://127.0.0.1:6379",
+        redisPrefix: "incident-bot",
         inventoryPath: "./inventory.yml",
         playbooksDir: "./playbooks",
         responders: [],
@@ -49,6 +50,12 @@ describe("configuration from the environment", () => {
       "REDIS_URL",
       "PHASE_MINUTE_MS",
     ]);
+  });
+
+  it("takes a REDIS_PREFIX for one deployment and refuses one with a colon", () => {
+    expect(configFrom({ REDIS_PREFIX: "demo-2" }).redisPrefix).toBe("demo-2");
+    const result = loadConfig({ REDIS_PREFIX: "a:b" });
+    expect(!result.ok && result.problems[0]).toMatch(/^REDIS_PREFIX: .*no ':'/);
   });
 
   it("throws every problem at once as a ConfigError when built with configFrom", () => {
