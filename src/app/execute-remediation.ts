@@ -1,3 +1,4 @@
+import type { Approval } from "../domain/approval";
 import { BOT } from "../domain/incident";
 import type { StepResult } from "../domain/step-result";
 import type { RemediationOutcome } from "../ports/approval-store";
@@ -5,6 +6,7 @@ import type { RemediationJob } from "../ports/job-queue";
 import type { RemediationResult } from "../ports/playbook-runner";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { suggestMitigation } from "./suggest-mitigation";
 import { LifecycleError } from "./use-case-result";
 
 export const INTERRUPTED = "interrupted — check the host by hand";
@@ -27,7 +29,7 @@ export async function executeRemediation(
   const existing = await deps.approvals.remediationOutcome(job.approvalId, job.host);
   if (existing) return existing;
   if (!(await deps.approvals.claimRemediation(job.approvalId, job.host))) {
-    return finish(deps, job, found.approval.stepId, interrupted(job.host, deps.clock.now()));
+    return finish(deps, job, found.approval, interrupted(job.host, deps.clock.now()));
   }
   const { approval } = found;
   let outcome: RemediationOutcome;
@@ -41,18 +43,19 @@ export async function executeRemediation(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     outcome = { ...interrupted(job.host, deps.clock.now()), output: `could not run: ${message}` };
-    await finish(deps, job, approval.stepId, outcome);
+    await finish(deps, job, approval, outcome);
     throw new LifecycleError("remediation-failed", message, false);
   }
-  return finish(deps, job, approval.stepId, outcome);
+  return finish(deps, job, approval, outcome);
 }
 
 async function finish(
   deps: LifecycleDeps,
   job: RemediationJob,
-  stepId: string,
+  approval: Approval,
   outcome: RemediationOutcome,
 ): Promise<RemediationOutcome> {
+  const { stepId } = approval;
   await deps.approvals.recordRemediation(job.approvalId, outcome);
   const stored = (await deps.approvals.remediationOutcome(job.approvalId, job.host)) ?? outcome;
   await recordEvent(deps, job.incidentId, {
@@ -71,6 +74,8 @@ async function finish(
       output: stored.output,
     },
   });
+  // After this host's own event, so the channel reads the results before the suggestion.
+  await suggestMitigation(deps, approval);
   return stored;
 }
 

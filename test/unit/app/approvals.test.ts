@@ -4,6 +4,7 @@ import { decideApproval } from "../../../src/app/decide-approval";
 import { declareIncident } from "../../../src/app/declare-incident";
 import { enginePlaybookRunner } from "../../../src/app/engine-playbook-runner";
 import { executeHostRun } from "../../../src/app/execute-host-run";
+import { executeRemediation } from "../../../src/app/execute-remediation";
 import { requestApproval } from "../../../src/app/request-approval";
 import { resolveIncident } from "../../../src/app/resolve-incident";
 import { CANNOT_REACH } from "../../../src/app/run-playbook";
@@ -100,6 +101,65 @@ describe("approvals and the incident's end", () => {
     expect((await h.approvals.get(approval.id))?.decision?.state).toBe("denied");
     const events = await h.timeline.read(incident.id);
     expect(events.filter((e) => e.type === "approval-expired")).toHaveLength(0);
+  });
+});
+
+describe("the hint after a verified remediation", () => {
+  /** proxy-2's verification fails when `failing` says so; every other command succeeds. */
+  function setUp(failing: boolean) {
+    const executor = new FakeRemoteExecutor().reply((host, command) => ({
+      exitCode: failing && host === "proxy-2" && command.startsWith("test -s") ? 1 : 0,
+      stdout: command.includes("echo ok") ? "ok\n" : "",
+    }));
+    return lifecycleHarness({
+      executor,
+      hosts: testHosts(["proxy-1", "proxy-2"]),
+      settings: { approvers: ["U-APPROVER"] },
+    });
+  }
+
+  async function approvedAndRemediated(h: Harness) {
+    const declared = await declareIncident(h.deps, {
+      title: "Edge answers 502",
+      hosts: ["proxy-1", "proxy-2"],
+      declaredBy: "U-DECL",
+    });
+    if (!declared.ok) throw new Error(declared.message);
+    for (const job of [...h.queue.hostRuns]) await executeHostRun(h.deps, job, last);
+    const [approval] = await h.approvals.listForIncident(declared.value.incident.id);
+    await decideApproval(h.deps, {
+      approvalId: approval!.id,
+      decision: "approved",
+      by: "U-APPROVER",
+    });
+    const hints = async () =>
+      (await h.timeline.read(declared.value.incident.id)).filter(
+        (e) => e.type === "note" && e.details.text.includes("/incident mitigated"),
+      );
+    const [first, second] = h.queue.remediations;
+    await executeRemediation(h.deps, first!);
+    const afterFirst = await hints();
+    await executeRemediation(h.deps, second!);
+    await executeRemediation(h.deps, second!); // a repeated job adds nothing
+    return { incident: declared.value.incident, afterFirst, hints: await hints() };
+  }
+
+  it("suggests /incident mitigated once every host verified, as a bot note, without changing state", async () => {
+    const h = setUp(false);
+    const { incident, afterFirst, hints } = await approvedAndRemediated(h);
+    expect(afterFirst).toHaveLength(0);
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatchObject({ actor: { kind: "bot" } });
+    expect(hints[0]?.summary).toContain("Verification passed on proxy-1, proxy-2");
+    expect((await h.incidents.get(incident.id))?.state).toBe("open");
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    const posted = h.chat.of("postMessage").filter((m) => m.text.includes("/incident mitigated"));
+    expect(posted).toEqual([expect.objectContaining({ channel: incident.channel })]);
+  });
+
+  it("says nothing while one host's verification failed", async () => {
+    const { hints } = await approvedAndRemediated(setUp(true));
+    expect(hints).toHaveLength(0);
   });
 });
 
