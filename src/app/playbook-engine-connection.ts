@@ -23,7 +23,10 @@ export const engineDefaults = {
   connectTimeoutMs: 10_000,
   maxOutputBytes: 64 * 1024,
   defaultStepTimeoutMs: 30_000,
-  concurrency: 16,
+  // Hosts at once. A host holds one connection and one channel while its batch runs, and most of
+  // its time is the host's own work, so more hosts in flight cost the client little (fan-out
+  // bench: 30 at once beat two waves of 16).
+  concurrency: 32,
 } as const;
 
 /** Every step of a host that could not be reached carries a reason starting with this. */
