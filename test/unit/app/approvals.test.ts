@@ -16,6 +16,20 @@ import { lifecycleHarness, testHosts, type Harness } from "../../fakes/lifecycle
 
 const last = { isLastAttempt: true };
 
+/** An incident on proxy-1 and proxy-2 whose immediate run finished and asked for approval. */
+async function pendingApproval(h: Harness) {
+  const declared = await declareIncident(h.deps, {
+    title: "Edge answers 502",
+    hosts: ["proxy-1", "proxy-2"],
+    declaredBy: "U-DECL",
+  });
+  if (!declared.ok) throw new Error(declared.message);
+  for (const job of [...h.queue.hostRuns]) await executeHostRun(h.deps, job, last);
+  const [approval] = await h.approvals.listForIncident(declared.value.incident.id);
+  if (!approval) throw new Error("no approval was requested");
+  return { incident: declared.value.incident, approval };
+}
+
 describe("approvals and the incident's end", () => {
   let h: Harness;
 
@@ -31,22 +45,8 @@ describe("approvals and the incident's end", () => {
     });
   });
 
-  /** An incident whose immediate run finished and asked for approval of its remediation. */
-  async function pendingApproval() {
-    const declared = await declareIncident(h.deps, {
-      title: "Edge answers 502",
-      hosts: ["proxy-1", "proxy-2"],
-      declaredBy: "U-DECL",
-    });
-    if (!declared.ok) throw new Error(declared.message);
-    for (const job of [...h.queue.hostRuns]) await executeHostRun(h.deps, job, last);
-    const [approval] = await h.approvals.listForIncident(declared.value.incident.id);
-    if (!approval) throw new Error("no approval was requested");
-    return { incident: declared.value.incident, approval };
-  }
-
   it("refuses a decision on an approval whose incident is resolved, and enqueues nothing", async () => {
-    const { incident, approval } = await pendingApproval();
+    const { incident, approval } = await pendingApproval(h);
     await resolveIncident(h.deps, { incident: { incidentId: incident.id }, by: "U-DECL" });
     const click = await decideApproval(h.deps, {
       approvalId: approval.id,
@@ -62,7 +62,7 @@ describe("approvals and the incident's end", () => {
   });
 
   it("expires pending approvals when the incident is resolved: event first, expiry job cancelled, card updated", async () => {
-    const { incident, approval } = await pendingApproval();
+    const { incident, approval } = await pendingApproval(h);
     for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
     expect(h.chat.of("postApprovalCard")).toHaveLength(1);
 
@@ -91,7 +91,7 @@ describe("approvals and the incident's end", () => {
   });
 
   it("leaves a decided approval alone when the incident is resolved", async () => {
-    const { incident, approval } = await pendingApproval();
+    const { incident, approval } = await pendingApproval(h);
     await decideApproval(h.deps, {
       approvalId: approval.id,
       decision: "denied",
@@ -119,21 +119,14 @@ describe("the hint after a verified remediation", () => {
   }
 
   async function approvedAndRemediated(h: Harness) {
-    const declared = await declareIncident(h.deps, {
-      title: "Edge answers 502",
-      hosts: ["proxy-1", "proxy-2"],
-      declaredBy: "U-DECL",
-    });
-    if (!declared.ok) throw new Error(declared.message);
-    for (const job of [...h.queue.hostRuns]) await executeHostRun(h.deps, job, last);
-    const [approval] = await h.approvals.listForIncident(declared.value.incident.id);
+    const { incident, approval } = await pendingApproval(h);
     await decideApproval(h.deps, {
-      approvalId: approval!.id,
+      approvalId: approval.id,
       decision: "approved",
       by: "U-APPROVER",
     });
     const hints = async () =>
-      (await h.timeline.read(declared.value.incident.id)).filter(
+      (await h.timeline.read(incident.id)).filter(
         (e) => e.type === "note" && e.details.text.includes("/incident mitigated"),
       );
     const [first, second] = h.queue.remediations;
@@ -141,7 +134,7 @@ describe("the hint after a verified remediation", () => {
     const afterFirst = await hints();
     await executeRemediation(h.deps, second!);
     await executeRemediation(h.deps, second!); // a repeated job adds nothing
-    return { incident: declared.value.incident, afterFirst, hints: await hints() };
+    return { incident, afterFirst, hints: await hints() };
   }
 
   it("suggests /incident mitigated once every host verified, as a bot note, without changing state", async () => {
