@@ -14,6 +14,8 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
     }),
   lifecycle: (args) => runLifecycleBench(args),
   chat: (args) => runChatBench(args),
+  logs: async (args) => (await import("./logs/index.js")).runLogsBench(args),
+  declare: async (args) => (await import("./declare/index.js")).runDeclareBench(args),
 };
 
 async function main(argv: string[]): Promise<void> {
