@@ -40,6 +40,7 @@ const contractVariables = [
   "INCIDENT_RESPONDERS",
   "INCIDENT_APPROVERS",
   "PHASE_MINUTE_MS",
+  "REDIS_PREFIX",
 ];
 
 describe("docker-compose.yml", () => {
