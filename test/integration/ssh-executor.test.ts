@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
 import { runPlaybook } from "../../src/app/run-playbook";
 import { Playbook } from "../../src/domain/playbook";
-import { RemoteError, type HostTarget } from "../../src/ports/remote-executor";
+import { RemoteError, type CommandOutcome, type HostTarget } from "../../src/ports/remote-executor";
 import { freePort } from "../support/free-port";
 import { up, type Lab } from "../lab/lab";
 
@@ -148,6 +148,53 @@ describe("SSH executor against the lab", () => {
       );
     } finally {
       await session.close();
+    }
+  });
+
+  it("runs a batch through one channel: each command with its own timeout, exit code and caps", async () => {
+    const marker = `${Math.floor(Math.random() * 1e6) + 100}.5`;
+    const session = await executor.connect(target("proxy-1"), connectOptions);
+    const seen: string[] = [];
+    const outcomes: CommandOutcome[] = [];
+    try {
+      if (!session.runBatch) throw new Error("the SSH session should run batches");
+      await session.runBatch(
+        [
+          { command: "echo out; echo err >&2; exit 3", timeoutMs: 5000, maxOutputBytes: 100 },
+          { command: `sleep ${marker}; echo late`, timeoutMs: 1000, maxOutputBytes: 100 },
+          {
+            command: "head -c 3000000 /dev/zero | tr '\\000' a",
+            timeoutMs: 20_000,
+            maxOutputBytes: 1000,
+          },
+          { command: "cat; printf 'it'\\''s'", timeoutMs: 5000, maxOutputBytes: 100 },
+        ],
+        {
+          started: (index) => seen.push(`started ${index}`),
+          finished: (index, outcome) => {
+            seen.push(`finished ${index}`);
+            outcomes[index] = outcome;
+          },
+        },
+      );
+    } finally {
+      await session.close();
+    }
+    expect(seen).toEqual([0, 1, 2, 3].flatMap((i) => [`started ${i}`, `finished ${i}`]));
+    expect(outcomes[0]).toMatchObject({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
+    expect(outcomes[1]).toMatchObject({ timedOut: true, exitCode: 124, stdout: "" });
+    expect(outcomes[2]?.truncated).toBe(true);
+    expect(outcomes[2]?.stdout).toBe(
+      `${"a".repeat(1000)}\n…[output truncated after 1000 bytes; 2999000 more bytes dropped]\n`,
+    );
+    // stdin is empty for every command, and quotes reach sh intact.
+    expect(outcomes[3]).toMatchObject({ exitCode: 0, stdout: "it's", timedOut: false });
+    const check = await executor.connect(target("proxy-1"), connectOptions);
+    try {
+      const ps = await check.run({ command: "ps -eo args", timeoutMs: 5000, maxOutputBytes: 1e6 });
+      expect(ps.stdout).not.toContain(`sleep ${marker}`);
+    } finally {
+      await check.close();
     }
   });
 
