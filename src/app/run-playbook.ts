@@ -2,7 +2,7 @@ import { diagnoseFleet, diagnoseHost, type StepEvidence } from "../domain/diagno
 import type { Phase } from "../domain/phase";
 import type { Playbook, Step, StepKind } from "../domain/playbook";
 import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
-import type { HostTarget, RemoteExecutor } from "../ports/remote-executor";
+import type { RemoteExecutor } from "../ports/remote-executor";
 import { StepBatch, type BatchItem } from "./playbook-engine-batch";
 import { CANNOT_REACH, HostConnection, engineDefaults } from "./playbook-engine-connection";
 import type { EngineOptions } from "./playbook-engine-connection";
@@ -17,21 +17,20 @@ import {
   type StepLimits,
 } from "./playbook-engine-steps";
 
+import type {
+  RunnerHooks as StepHooks,
+  RunnerHost as ResolvedHost,
+} from "../ports/playbook-runner";
+
 export { CANNOT_REACH, engineDefaults, type EngineOptions } from "./playbook-engine-connection";
 export { PlaybookInputError } from "./playbook-engine-steps";
 
-export interface ResolvedHost {
-  name: string;
-  target: HostTarget;
-  vars: Record<string, string | number>;
-}
-
-export interface StepHooks {
-  onStepStarted?(host: string, step: Step): Promise<void> | void;
-  onStepFinished?(host: string, step: Step, result: StepResult): Promise<void> | void;
-  /** A result already recorded (e.g. before a worker crash): the step is not run again. */
-  shouldSkip?(host: string, step: Step): Promise<StepResult | null> | StepResult | null;
-}
+// The engine's view of a host and its hooks are the ones the lifecycle's port declares, so the
+// queue and the CLI hand the engine the same shapes.
+export type {
+  RunnerHost as ResolvedHost,
+  RunnerHooks as StepHooks,
+} from "../ports/playbook-runner";
 
 /** The log window parsers look at: the playbook's `log_window_minutes` variable, else 15. */
 const WINDOW_VARIABLE = "log_window_minutes";
