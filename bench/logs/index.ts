@@ -200,8 +200,46 @@ function render(
   }
   lines.push(matrixRow("naive grep \\| tail", (row) => row.naive));
   lines.push(matrixRow("tail -n 20000 \\| grep", (row) => row.tail));
-  lines.push("");
+  lines.push("", ...notes(rows, windows), "");
   return lines.join("\n");
+}
+
+/** What the figures say, computed from them (the largest log, the smallest and largest window). */
+function notes(rows: Row[], windows: number[]): string[] {
+  const big = rows[rows.length - 1];
+  const small = rows[0];
+  const first = Math.min(...windows);
+  const last = Math.max(...windows);
+  if (!big || !small) return [];
+  const at = (row: Row, minutes: number) => median(wallOf(row.bot.get(minutes)?.samples ?? []));
+  const slope = (at(big, last) - at(big, first)) / (last - first);
+  const fixed = at(big, first) - slope * first;
+  const naiveGrowth = median(wallOf(big.naive)) / median(wallOf(small.naive));
+  const kept = windows.map((minutes) => {
+    const entry = big.bot.get(minutes);
+    const samples = entry?.samples ?? [];
+    return (
+      `${minutes} min: kept ${median(samples.map((s) => s.lines))} of ${entry?.expected ?? 0} ` +
+      `lines, ${bytes(median(samples.map((s) => s.bytesKept)))} of ${bytesOf(samples)} received`
+    );
+  });
+  return [
+    `- Time follows the window, not the file: on the ${bytes(big.fileBytes)} log the step takes ` +
+      `${ms(at(big, first))} for ${first} min and ${ms(at(big, last))} for ${last} min, about ` +
+      `${ms(fixed)} of SSH connection and session plus ${ms(slope)} per window minute ` +
+      `(${(60_000 / DEFAULT_SHAPE.intervalMs).toFixed(0)} lines read backwards per minute). ` +
+      `Across a ${(big.fileBytes / small.fileBytes).toFixed(0)}× larger file the same window costs ` +
+      `${(at(big, first) / at(small, first)).toFixed(2)}×–${(at(big, last) / at(small, last)).toFixed(2)}×, ` +
+      `while the naive grep costs ${naiveGrowth.toFixed(1)}× and moves the whole file over SSH ` +
+      `(${bytesOf(big.naive)}).`,
+    "- Bytes: the step sends back only warn-or-worse lines of the window, at most `max_log_lines` " +
+      "(2,000) of them; `tail -n 20000 | grep` is as fast but reads a fixed number of lines " +
+      `(${((20_000 * DEFAULT_SHAPE.intervalMs) / 60_000).toFixed(0)} min here, whatever the window) and sends all its matches.`,
+    "- **Client-side cap drops the newest lines.** The engine keeps the first 64 KiB " +
+      "(`maxOutputBytes`) of the step's stdout and counts the rest; the step prints the window " +
+      "oldest first (`head -n N | tac`), so once a window holds more than ~360 lines the newest " +
+      `ones are the ones cut, although they crossed SSH (largest log, ${kept.join("; ")}).`,
+  ];
 }
 
 if (require.main === module) {
