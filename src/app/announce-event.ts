@@ -114,20 +114,23 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
   const cap = (text: string): string => capText(text, deps.settings.maxChatOutputChars);
   switch (e.type) {
     case "step-finished":
-      if (e.details.status === "awaiting-approval") return;
-      if (e.details.output || e.details.reason) {
-        await deps.chat.postThreadReply(
-          c.ref,
-          `${e.summary}`,
-          cap(e.details.output || e.details.reason || ""),
-        );
-      }
+      // A step that failed or could not run goes to the thread at once; the other outputs follow
+      // the diagnosis, one message per host (postRunOutputs). At Slack's pace of about one
+      // message per second per channel, a message per step (15 steps × N hosts) would hold the
+      // diagnosis back by a minute, and the card already shows each step as it finishes.
+      if (!NEEDS_ATTENTION.includes(e.details.status)) return;
+      await deps.chat.postThreadReply(
+        c.ref,
+        e.summary,
+        cap(e.details.output || e.details.reason || ""),
+      );
       return;
     case "diagnosis":
       await deps.chat.postMessage(
         c.channel,
         `*Diagnosis:* ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n_Recommendation:_ ${e.details.diagnosis.recommendation}`,
       );
+      await postRunOutputs(deps, c, e.details.runId);
       return;
     case "approval-requested":
       return postApproval(deps, c, e.details.approvalId);
@@ -166,6 +169,29 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       return;
     default:
       return;
+  }
+}
+
+const NEEDS_ATTENTION: readonly string[] = ["failed", "error"];
+
+/** The outputs of a run's steps that went fine, one thread reply per host, each step capped. */
+async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): Promise<void> {
+  const byHost = new Map<string, { stepId: string; status: string; output: string }[]>();
+  for (const e of await c.events()) {
+    if (e.type !== "step-finished" || e.details.runId !== runId || !e.details.output) continue;
+    if (NEEDS_ATTENTION.includes(e.details.status) || e.details.status === "awaiting-approval") {
+      continue;
+    }
+    const steps = byHost.get(e.details.host) ?? [];
+    steps.push(e.details);
+    byHost.set(e.details.host, steps);
+  }
+  for (const [host, steps] of byHost) {
+    const each = Math.max(300, Math.floor(deps.settings.maxChatOutputChars / steps.length));
+    const body = steps
+      .map((s) => `$ ${s.stepId} (${s.status})\n${capText(s.output.trimEnd(), each)}`)
+      .join("\n\n");
+    await deps.chat.postThreadReply(c.ref, `Step output on ${host} (${steps.length} steps)`, body);
   }
 }
 

@@ -230,12 +230,23 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
       expect(postmortem.content).toContain("## Timeline");
       expect(postmortem.content).toContain("upstream_refused");
 
-      // The outage lost nothing: every step's output reached the thread, nothing gave up.
-      const replies = slack.state.replies(channel.id, card.ts).map((m) => m.text);
+      // The outage lost nothing: every step's output reached the thread, nothing gave up. A
+      // failed step has a reply of its own; the others arrive with the diagnosis, one reply per
+      // host listing each step.
+      const replies = slack.state.replies(channel.id, card.ts);
       for (const step of steps) {
         if (step.details.status === "awaiting-approval") continue;
         if (!step.details.output && !step.details.reason) continue;
-        expect(replies.some((text) => text.startsWith(step.summary))).toBe(true);
+        const { host, stepId, status } = step.details;
+        const found =
+          status === "failed" || status === "error"
+            ? replies.some((m) => m.text.startsWith(step.summary))
+            : replies.some(
+                (m) =>
+                  m.text.startsWith(`Step output on ${host} `) &&
+                  JSON.stringify(m).includes(`$ ${stepId} (${status})`),
+              );
+        expect(found).toBe(true);
       }
       expect(events.filter((e) => e.type === "announcement-failed")).toEqual([]);
       expect(slack.calls.some((call) => call.status === 503)).toBe(true);
