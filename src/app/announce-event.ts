@@ -191,7 +191,11 @@ async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): P
     const body = steps
       .map((s) => `$ ${s.stepId} (${s.status})\n${capText(s.output.trimEnd(), each)}`)
       .join("\n\n");
-    await deps.chat.postThreadReply(c.ref, `Step output on ${host} (${steps.length} steps)`, body);
+    await deps.chat.postThreadReply(
+      c.ref,
+      `Step output on ${host} (${steps.length} step${steps.length === 1 ? "" : "s"})`,
+      body,
+    );
   }
 }
 

@@ -268,4 +268,29 @@ describe("the incident lifecycle use cases", () => {
     expect(h.chat.of("postMessage").some((m) => m.text.includes("Diagnosis"))).toBe(true);
     expect((await h.incidents.get(incident.id))?.messageRef).toBeTruthy();
   });
+
+  it("posts the diagnosis before the outputs that went fine, then one thread reply per host, and a failed step at once", async () => {
+    executor.reply((host, command) =>
+      host === "proxy-2" && command.includes("echo ok")
+        ? { exitCode: 1, stdout: "nope\n" }
+        : { exitCode: 0, stdout: command.includes("echo ok") ? "ok\n" : "looked\n" },
+    );
+    await declared(h);
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    await runAllHosts(h);
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    const kinds = h.chat.calls
+      .filter((c) => c.kind === "postThreadReply" || c.kind === "postMessage")
+      .map((c) => ("text" in c ? c.text.split("\n")[0] : ""));
+    const diagnosisAt = kinds.findIndex((t) => t?.startsWith("*Diagnosis:*"));
+    const perHost = kinds.filter((t) => t?.startsWith("Step output on "));
+    expect(perHost.sort()).toEqual([
+      expect.stringMatching(/^Step output on proxy-1 \(2 steps\)/),
+      expect.stringMatching(/^Step output on proxy-2 \(1 steps\)/),
+    ]);
+    expect(kinds.findIndex((t) => t?.startsWith("Step output on "))).toBeGreaterThan(diagnosisAt);
+    const failed = h.chat.of("postThreadReply").filter((r) => r.code?.includes("nope"));
+    expect(failed).toHaveLength(1);
+    expect(kinds.indexOf(failed[0]!.text.split("\n")[0]!)).toBeLessThan(diagnosisAt);
+  });
 });
