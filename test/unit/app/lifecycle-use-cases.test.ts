@@ -286,7 +286,7 @@ describe("the incident lifecycle use cases", () => {
     const perHost = kinds.filter((t) => t?.startsWith("Step output on "));
     expect(perHost.sort()).toEqual([
       expect.stringMatching(/^Step output on proxy-1 \(2 steps\)/),
-      expect.stringMatching(/^Step output on proxy-2 \(1 steps\)/),
+      expect.stringMatching(/^Step output on proxy-2 \(1 step\)/),
     ]);
     expect(kinds.findIndex((t) => t?.startsWith("Step output on "))).toBeGreaterThan(diagnosisAt);
     const failed = h.chat.of("postThreadReply").filter((r) => r.code?.includes("nope"));
