@@ -235,10 +235,10 @@ function notes(rows: Row[], windows: number[]): string[] {
     "- Bytes: the step sends back only warn-or-worse lines of the window, at most `max_log_lines` " +
       "(2,000) of them; `tail -n 20000 | grep` is as fast but reads a fixed number of lines " +
       `(${((20_000 * DEFAULT_SHAPE.intervalMs) / 60_000).toFixed(0)} min here, whatever the window) and sends all its matches.`,
-    "- **Client-side cap drops the newest lines.** The engine keeps the first 64 KiB " +
-      "(`maxOutputBytes`) of the step's stdout and counts the rest; the step prints the window " +
-      "oldest first (`head -n N | tac`), so once a window holds more than ~360 lines the newest " +
-      `ones are the ones cut, although they crossed SSH (largest log, ${kept.join("; ")}).`,
+    "- Lines kept: the step caps the window on the host, newest first, at `max_log_lines` lines " +
+      "and `max_log_bytes` (60,000) bytes of whole lines, then prints them oldest first, so what " +
+      "comes back fits the engine's 64 KiB output cap and a busy window keeps its newest lines " +
+      `(largest log, ${kept.join("; ")}).`,
   ];
 }
 
