@@ -21,7 +21,8 @@ export interface HostEntry {
 
 const root = resolve(__dirname, "../../..");
 
-function sshOptions(lab: Lab): string[] {
+/** OpenSSH client options as an operator would use them with the lab's key and known_hosts. */
+export function sshOptions(lab: Lab): string[] {
   return [
     "-i",
     lab.privateKeyPath,

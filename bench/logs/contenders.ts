@@ -4,6 +4,7 @@ import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
 import { runHostSteps, type ResolvedHost } from "../../src/app/run-playbook";
 import type { Playbook, Step } from "../../src/domain/playbook";
 import type { Lab } from "../../test/lab/lab";
+import { sshOptions } from "../fanout/contenders";
 
 /** One timed read of the log over SSH: wall time and the payload bytes that came back. */
 export interface Sample {
@@ -58,21 +59,9 @@ export class BotStep {
   }
 }
 
-/** OpenSSH client options as an operator would use them with the lab's key and known_hosts. */
+/** The fan-out bench's OpenSSH options, plus the lab host to reach. */
 export function sshArgs(lab: Lab, address: string): string[] {
-  return [
-    "-i",
-    lab.privateKeyPath,
-    "-o",
-    `UserKnownHostsFile=${lab.knownHostsPath}`,
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "KexAlgorithms=curve25519-sha256",
-    `root@${address}`,
-  ];
+  return [...sshOptions(lab), `root@${address}`];
 }
 
 /**
