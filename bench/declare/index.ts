@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +8,7 @@ import { startFakeSlack, type FakeSlack, type RecordedCall } from "../../test/fa
 import { freePort } from "../../test/support/free-port";
 import { startPrivateRedis } from "../../test/support/redis-server";
 import { postSlashCommand } from "../../test/support/slack-signing";
+import { startBotProcess, waitUntilListening } from "../bot-process";
 import { Cleanup, median, ms, spreadMs, writeSection } from "../logs/report";
 
 /**
@@ -54,13 +55,19 @@ export async function runDeclareBench(args: Map<string, string> = new Map()): Pr
     const slack = await startFakeSlack();
     cleanup.add(() => slack.stop());
     const port = await freePort();
-    const bot = startBot(slack, redis.url, port, lab);
+    const bot = startBotProcess({
+      slack,
+      signingSecret: SECRET,
+      redisUrl: redis.url,
+      port,
+      inventoryPath: lab.inventoryPath,
+    });
     cleanup.add(() => bot.stop());
     const url = `http://127.0.0.1:${port}/slack/events`;
     const reader = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await reader.connect();
     cleanup.add(() => reader.disconnect());
-    await waitUntilListening(url, bot.child, bot.errors);
+    await waitUntilListening(url, bot, SECRET);
 
     const incidents: Incident[] = [];
     const cli: CliRun[] = [];
@@ -203,57 +210,6 @@ function runCli(lab: Lab): Promise<CliRun> {
       done({ wallMs, code, diagnosis });
     });
   });
-}
-
-/** `npm start` as an operator runs it, pointed at the fake Slack, the private Redis and the lab. */
-function startBot(slack: FakeSlack, redisUrl: string, port: number, lab: Lab) {
-  const child = spawn(process.execPath, [join(root, "dist/src/main.js")], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      REDIS_URL: redisUrl,
-      INVENTORY: lab.inventoryPath,
-      PLAYBOOKS_DIR: join(root, "playbooks"),
-    },
-  });
-  const errors: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => errors.push(chunk.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((done) => child.once("exit", () => done()));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { child, errors, stop };
-}
-
-async function waitUntilListening(url: string, child: ChildProcess, errors: string[]) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the bot exited with ${child.exitCode}: ${errors.join("").slice(-2000)}`);
-    }
-    const command = {
-      text: "help",
-      user_id: "UBENCH",
-      channel_id: "COPS",
-      response_url: "http://127.0.0.1:9/",
-    };
-    const answered = await postSlashCommand(url, command, { secret: SECRET }).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (answered) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error("the bot did not answer on /slack/events within 30 s");
 }
 
 function render(

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { startFakeSlack, type FakeSlack } from "../../test/fakes/fake-slack";
+import { join } from "node:path";
+import { startBotProcess, waitUntilListening } from "../bot-process";
+import { startFakeSlack } from "../../test/fakes/fake-slack";
 import { freePort } from "../../test/support/free-port";
 import { startPrivateRedis } from "../../test/support/redis-server";
 import { postSlashCommand } from "../../test/support/slack-signing";
@@ -58,7 +58,13 @@ export async function runAckBench(options = DEFAULT_ACK_BENCH): Promise<AckBench
   // No hosts: declares open incidents and channels but run no playbooks (this measures chat).
   writeFileSync(join(dir, "inventory.yml"), "hosts: {}\n");
   const port = await freePort();
-  const bot = startBot(slack, redis.url, port, dir);
+  const bot = startBotProcess({
+    slack,
+    signingSecret: SECRET,
+    redisUrl: redis.url,
+    port,
+    inventoryPath: join(dir, "inventory.yml"),
+  });
   const url = `http://127.0.0.1:${port}/slack/events`;
   const result: AckBenchResult = {
     options,
@@ -71,7 +77,7 @@ export async function runAckBench(options = DEFAULT_ACK_BENCH): Promise<AckBench
     load: { before: loadavg()[0] ?? 0, after: 0 },
   };
   try {
-    await waitUntilListening(url, bot.process);
+    await waitUntilListening(url, bot, SECRET);
     let n = 0;
     const send = async (text: (i: number) => string, count: number) => {
       const times = await inPool(count, options.concurrency, async () => {
@@ -111,60 +117,6 @@ export async function runAckBench(options = DEFAULT_ACK_BENCH): Promise<AckBench
     rmSync(dir, { recursive: true, force: true });
   }
   return result;
-}
-
-/** `npm start` as an operator runs it, pointed at the fake Slack and the private Redis. */
-function startBot(slack: FakeSlack, redisUrl: string, port: number, dir: string) {
-  const root = resolve(__dirname, "../../..");
-  const child = spawn(process.execPath, [join(root, "dist/src/main.js")], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      REDIS_URL: redisUrl,
-      INVENTORY: join(dir, "inventory.yml"),
-      PLAYBOOKS_DIR: join(root, "playbooks"),
-    },
-  });
-  const errors: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => errors.push(chunk.toString()));
-  return {
-    process: child,
-    errors,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-async function waitUntilListening(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
-    const answered = await postSlashCommand(
-      url,
-      {
-        text: "help",
-        user_id: "UBENCH",
-        channel_id: "CBENCH",
-        response_url: "http://127.0.0.1:9/",
-      },
-      { secret: SECRET },
-    ).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (answered) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error("the bot did not answer on /slack/events within 30 s");
 }
 
 /** Runs `count` tasks with at most `limit` in flight; returns each task's value. */
