@@ -1,4 +1,4 @@
-import { Cause } from "../cause";
+import { Cause, causes } from "../cause";
 import { Finding } from "../step-result";
 import { HostEvidence } from "./host-evidence";
 import { recoveredSince } from "./recovery";
@@ -7,15 +7,8 @@ import { Signal } from "./signal";
 const MAX_EVIDENCE = 4;
 
 /** Causes about traffic right now, as opposed to the config on disk or "all is well". */
-const TRAFFIC_CAUSES: readonly Cause[] = [
-  "upstream_refused",
-  "upstream_timeout",
-  "upstream_bad_response",
-  "upstream_reset",
-  "dns_failure",
-  "backend_tls",
-  "proxy_exhausted",
-];
+const NOT_TRAFFIC: readonly Cause[] = ["config_invalid", "healthy", "unknown"];
+const TRAFFIC_CAUSES: readonly Cause[] = causes.filter((cause) => !NOT_TRAFFIC.includes(cause));
 
 /**
  * Independent kinds of observation add up (`1 - Π(1 - w)`); within one kind (all log lines, one
