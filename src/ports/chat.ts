@@ -36,17 +36,20 @@ export interface ApprovalCard {
   outcome: string | null;
 }
 
+export interface NewIncidentChannel {
+  name: string;
+  topic: string;
+  purpose: string;
+  /** Chat user ids to invite: the declarer and the responders. */
+  members: string[];
+}
+
 /** Opaque reference to a posted message (Slack: channel + ts). */
 export type MessageRef = string;
 
 export interface Chat {
   /** Creates the incident channel; a taken name gets a suffix. Returns the channel id. */
-  createIncidentChannel(input: {
-    name: string;
-    topic: string;
-    purpose: string;
-    members: string[];
-  }): Promise<string>;
+  createIncidentChannel(input: NewIncidentChannel): Promise<string>;
   postIncidentCard(channel: string, card: IncidentCard): Promise<MessageRef>;
   updateIncidentCard(ref: MessageRef, card: IncidentCard): Promise<void>;
   /** A reply in the incident message's thread (step output, capped, as code). */

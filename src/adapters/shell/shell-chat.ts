@@ -1,4 +1,10 @@
-import type { ApprovalCard, Chat, IncidentCard, MessageRef } from "../../ports/chat";
+import type {
+  ApprovalCard,
+  Chat,
+  IncidentCard,
+  MessageRef,
+  NewIncidentChannel,
+} from "../../ports/chat";
 import { plainText } from "./plain-text";
 import {
   type CardLines,
@@ -52,12 +58,7 @@ export class ShellChat implements Chat {
     private readonly options: ShellChatOptions,
   ) {}
 
-  async createIncidentChannel(input: {
-    name: string;
-    topic: string;
-    purpose: string;
-    members: string[];
-  }): Promise<string> {
+  async createIncidentChannel(input: NewIncidentChannel): Promise<string> {
     const channel = this.freeChannelName(input.name);
     this.channels.add(channel);
     this.say(channel, `channel created: ${input.topic}`);

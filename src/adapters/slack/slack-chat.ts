@@ -1,5 +1,11 @@
 import type { webApi } from "@slack/bolt";
-import type { ApprovalCard, Chat, IncidentCard, MessageRef } from "../../ports/chat";
+import type {
+  ApprovalCard,
+  Chat,
+  IncidentCard,
+  MessageRef,
+  NewIncidentChannel,
+} from "../../ports/chat";
 import { renderApprovalCard } from "./blocks/approval-card";
 import { renderIncidentCard } from "./blocks/incident-card";
 import { cutEnd } from "./blocks/limits";
@@ -53,12 +59,7 @@ export class SlackChat implements Chat {
     this.updates = new ChannelPacer(this.options.minUpdateIntervalMs);
   }
 
-  async createIncidentChannel(input: {
-    name: string;
-    topic: string;
-    purpose: string;
-    members: string[];
-  }): Promise<string> {
+  async createIncidentChannel(input: NewIncidentChannel): Promise<string> {
     const base = slackChannelName(input.name);
     const known = this.channelsByName.get(base);
     const channel = known ?? (await this.createChannel(base));
