@@ -16,7 +16,7 @@ import { requestApproval } from "./request-approval";
 export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
   const reports = await deps.runs.hostReports(run.runId);
   const diagnosis = diagnoseFleet(
-    reports.map((r) => ({ host: r.host, reachable: reachable(r), findings: r.findings })),
+    reports.map((r) => ({ host: r.host, reachable: hostWasReachable(r), findings: r.findings })),
   );
   await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
@@ -52,10 +52,6 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
       reports,
     });
   }
-}
-
-function reachable(report: HostReport): boolean {
-  return report.steps.length === 0 || hostWasReachable(report);
 }
 
 function perHostCause(reports: HostReport[]): Record<string, Cause> {
