@@ -79,8 +79,10 @@ describe("the batch driver's framing", () => {
       nonce,
     );
     expect(script).toContain(`n=${nonce}`);
-    expect(script).toContain(`s 0 1.5s 64 'echo '\\''it'\\'''\\''s'\\'' $HOME'`);
-    expect(script).toContain("s 1 30s 10 'true'");
+    expect(script).toContain(
+      `\nset -- 0 1.5s 64 'echo '\\''it'\\'''\\''s'\\'' $HOME' 1 30s 10 'true'\n`,
+    );
+    expect(script).toContain("exec perl -e ");
     expect(script).toContain("timeout --signal=TERM --kill-after=2s");
   });
 });
