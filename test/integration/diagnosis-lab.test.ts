@@ -131,4 +131,25 @@ describe("Diagnosis of every failure the lab can inject, through incident-bot ru
     // The refusals of a minute ago are still in the window; the new failure must come first.
     expect(causes[0]).toBe("dns_failure");
   }, 120_000);
+
+  it("reads on into error.log.1 and access.log.1 when the window reaches past a rotation", async () => {
+    const host = hostOf("upstream-malformed");
+    const [code = "AH01106"] = MODE_SIGNATURES["upstream-malformed"].errorLogCodes;
+    // logrotate's way: move the logs aside, then a graceful reload makes Apache open new ones.
+    const rotate = [
+      "cd /var/log/apache2 && mv error.log error.log.1 && mv access.log access.log.1",
+      "apache2ctl graceful",
+      "for i in 1 2 3 4 5 6 7 8 9 10; do [ -e error.log ] && break; sleep 0.2; done",
+    ].join(" && ");
+    expect((await theLab().exec(host, ["sh", "-c", rotate])).code).toBe(0);
+    const current = await theLab().exec(host, ["cat", "/var/log/apache2/error.log"]);
+    expect(current.stdout).not.toContain(code);
+
+    const report = hostReport(await incidentBotRun(theLab(), "--hosts", host), host);
+
+    expect(primaryCause(report.findings)).toBe(MODE_SIGNATURES["upstream-malformed"].cause);
+    expect(report.findings[0]?.evidence.join("\n")).toContain(code);
+    const access = report.steps.find((s) => s.id === "access-log");
+    expect(access?.output).toContain('"GET /api/ HTTP/1.1" 502');
+  }, 120_000);
 });
