@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,13 +19,15 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+const DIR_PREFIX = "incident-bot-redis-";
+
 /**
  * Starts a throw-away redis-server on a free loopback port, with no persistence and a directory of
  * its own, so tests never touch the machine's Redis on 6379.
  */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "incident-bot-redis-"));
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   const child = spawn(
     "redis-server",
     [
@@ -37,6 +47,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   child.unref();
   await waitForPing(port, child);
   const pid = child.pid ?? 0;
+  const owner: Owner = { ownerPid: process.pid, redisPid: pid };
+  writeFileSync(join(dir, "owner.json"), JSON.stringify(owner));
   return {
     url: `redis://127.0.0.1:${port}`,
     pid,
@@ -45,6 +57,50 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+interface Owner {
+  ownerPid: number;
+  redisPid: number;
+}
+
+/**
+ * Stops the private Redis servers of earlier runs whose owner is gone: a jest killed outright
+ * never runs its global teardown, and the detached server would live on. A server is known by
+ * its working directory (redis-server changes into --dir), so a recycled pid is never killed.
+ * Returns the pids it stopped.
+ */
+export async function sweepOrphanedRedis(): Promise<number[]> {
+  const stopped: number[] = [];
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(DIR_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    const owner = readOwner(dir);
+    if (!owner || isAlive(owner.ownerPid)) continue;
+    if (workingDirectory(owner.redisPid) === realpathSync(dir)) {
+      await stopProcess(owner.redisPid);
+      stopped.push(owner.redisPid);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return stopped;
+}
+
+function readOwner(dir: string): Owner | null {
+  try {
+    const owner = JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as Partial<Owner>;
+    const valid = Number.isInteger(owner.ownerPid) && Number.isInteger(owner.redisPid);
+    return valid ? { ownerPid: owner.ownerPid ?? 0, redisPid: owner.redisPid ?? 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+function workingDirectory(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
 }
 
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
