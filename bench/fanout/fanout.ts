@@ -35,6 +35,7 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
     const script = await immediateScript(lab.inventoryPath, names);
     const available = contenders(lab).filter(ensureInstalled);
     const rows: string[] = [];
+    const bySize = new Map<number, Map<string, number>>();
     for (const size of options.sizes) {
       const hosts = lab.hosts.slice(0, size);
       const medians = new Map<string, number>();
@@ -50,8 +51,9 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
         );
       }
       rows.push(ratioRow(size, medians));
+      bySize.set(size, medians);
     }
-    return table(options, rows);
+    return table(options, rows, scaling(options.sizes, bySize));
   } finally {
     process.off("SIGINT", stop).off("SIGTERM", stop);
     await lab.down();
@@ -119,9 +121,22 @@ const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 function row(size: number, contender: Contender, samples: Sample[]): string {
   const wall = samples.map((s) => s.wallMs);
   const cpu = median(samples.map((s) => s.cpuMs));
+  const machine = median(samples.map((s) => s.machineCpuMs));
   const failures = samples.filter((s) => s.code !== 0).length;
   const note = failures ? ` (${failures} non-zero exits)` : "";
-  return `| ${size} | ${contender.name}${note} | ${fmt(median(wall))} | ${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))} | ${fmt(cpu)} |`;
+  return `| ${size} | ${contender.name}${note} | ${fmt(median(wall))} | ${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))} | ${fmt(cpu)} | ${fmt(machine)} | ${fmt(machine / cpus().length)} |`;
+}
+
+/** Each contender's largest-lab time over its one-host time: the figure the 2× target is about. */
+function scaling(sizes: number[], bySize: Map<number, Map<string, number>>): string {
+  const smallest = bySize.get(Math.min(...sizes));
+  const largest = bySize.get(Math.max(...sizes));
+  if (!smallest || !largest || smallest === largest) return "";
+  const ratios = [...largest].map(([name, ms]) => {
+    const base = smallest.get(name) ?? NaN;
+    return `${name} ${(ms / base).toFixed(1)}×`;
+  });
+  return `${Math.max(...sizes)} hosts ÷ ${Math.min(...sizes)}: ${ratios.join("; ")}`;
 }
 
 function ratioRow(size: number, medians: Map<string, number>): string {
@@ -129,15 +144,17 @@ function ratioRow(size: number, medians: Map<string, number>): string {
   const ratios = [...medians]
     .filter(([name]) => !name.startsWith("incident-bot"))
     .map(([name, ms]) => `${(bot / ms).toFixed(2)}× ${name}`);
-  return `| ${size} | **bot ÷ others** | ${ratios.join("; ")} | | |`;
+  return `| ${size} | **bot ÷ others** | ${ratios.join("; ")} | | | | |`;
 }
 
-function table(options: FanoutOptions, rows: string[]): string {
+function table(options: FanoutOptions, rows: string[], scalingLine: string): string {
   return [
     `Fan-out: apache-502 immediate phase, ${options.runs} runs after a warm-up, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
     "",
-    "| hosts | contender | median | min–max | client CPU (median) |",
-    "| ---: | --- | ---: | ---: | ---: |",
+    "| hosts | contender | median | min–max | client CPU (median) | machine CPU (median) | machine CPU ÷ cores |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
+    "",
+    scalingLine,
   ].join("\n");
 }
