@@ -119,16 +119,20 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       // message per second per channel, a message per step (15 steps × N hosts) would hold the
       // diagnosis back by a minute, and the card already shows each step as it finishes.
       if (!NEEDS_ATTENTION.includes(e.details.status)) return;
-      await deps.chat.postThreadReply(
-        c.ref,
-        e.summary,
-        cap(e.details.output || e.details.reason || ""),
+      await sendOnce(deps, c, "reply", () =>
+        deps.chat.postThreadReply(
+          c.ref,
+          e.summary,
+          cap(e.details.output || e.details.reason || ""),
+        ),
       );
       return;
     case "diagnosis":
-      await deps.chat.postMessage(
-        c.channel,
-        `*Diagnosis:* ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n_Recommendation:_ ${e.details.diagnosis.recommendation}`,
+      await sendOnce(deps, c, "message", () =>
+        deps.chat.postMessage(
+          c.channel,
+          `*Diagnosis:* ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n_Recommendation:_ ${e.details.diagnosis.recommendation}`,
+        ),
       );
       await postRunOutputs(deps, c, e.details.runId);
       return;
@@ -139,34 +143,40 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
     case "approval-expired":
       return updateApproval(deps, c, e.details.approvalId);
     case "remediation-finished":
-      await deps.chat.postThreadReply(c.ref, e.summary, cap(e.details.output));
+      await sendOnce(deps, c, "reply", () =>
+        deps.chat.postThreadReply(c.ref, e.summary, cap(e.details.output)),
+      );
       return updateApproval(deps, c, e.details.approvalId);
     case "phase-changed":
-    case "status-update":
-      await deps.chat.postMessage(c.channel, await statusText(deps, c));
+    case "status-update": {
+      const text = await statusText(deps, c);
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, text));
       return;
+    }
     case "commander-set":
     case "note":
     case "state-changed":
-      await deps.chat.postMessage(c.channel, e.summary);
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
       return;
-    case "resolved":
-      await deps.chat.postMessage(
-        c.channel,
-        `${e.summary}\n${(await figures(deps, c)).join("\n")}`,
+    case "resolved": {
+      const text = `${e.summary}\n${(await figures(deps, c)).join("\n")}`;
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, text));
+      const content = renderPostmortem(
+        c.incident,
+        await c.events(),
+        c.now,
+        deps.settings.phaseMinuteMs,
+        deps.settings.targets,
       );
-      await deps.chat.uploadFile(c.channel, {
-        filename: `postmortem-${c.incident.id}.md`,
-        title: `Postmortem draft: ${c.incident.title}`,
-        content: renderPostmortem(
-          c.incident,
-          await c.events(),
-          c.now,
-          deps.settings.phaseMinuteMs,
-          deps.settings.targets,
-        ),
-      });
+      await sendOnce(deps, c, "postmortem", () =>
+        deps.chat.uploadFile(c.channel, {
+          filename: `postmortem-${c.incident.id}.md`,
+          title: `Postmortem draft: ${c.incident.title}`,
+          content,
+        }),
+      );
       return;
+    }
     default:
       return;
   }
@@ -191,12 +201,26 @@ async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): P
     const body = steps
       .map((s) => `$ ${s.stepId} (${s.status})\n${capText(s.output.trimEnd(), each)}`)
       .join("\n\n");
-    await deps.chat.postThreadReply(
-      c.ref,
-      `Step output on ${host} (${steps.length} step${steps.length === 1 ? "" : "s"})`,
-      body,
-    );
+    const title = `Step output on ${host} (${steps.length} step${steps.length === 1 ? "" : "s"})`;
+    await sendOnce(deps, c, `output:${host}`, () => deps.chat.postThreadReply(c.ref, title, body));
   }
+}
+
+/**
+ * Sends one message of the event's announcement unless an earlier attempt of this job already
+ * did, so a retry after a later message failed does not repeat the earlier ones. Marked after
+ * sending: a crash in between can still repeat one (chat APIs take no idempotency key).
+ */
+async function sendOnce(
+  deps: LifecycleDeps,
+  c: Context,
+  part: string,
+  send: () => Promise<unknown>,
+): Promise<void> {
+  const key = `${c.event.key}#${part}`;
+  if (await deps.timeline.wasAnnounced(c.incident.id, key)) return;
+  await send();
+  await deps.timeline.markAnnounced(c.incident.id, key);
 }
 
 async function figures(deps: LifecycleDeps, c: Context): Promise<string[]> {

@@ -19,9 +19,19 @@ export class FakeChat implements Chat {
   readonly calls: ChatCall[] = [];
   failing = false;
   private n = 0;
+  private failNext: ((call: ChatCall) => boolean) | null = null;
+
+  /** The first later call that `matches` fails, once: Slack failing half-way through a job. */
+  failOnce(matches: (call: ChatCall) => boolean): void {
+    this.failNext = matches;
+  }
 
   private record(call: ChatCall): void {
     if (this.failing) throw Object.assign(new Error("chat is down"), { retryable: true });
+    if (this.failNext?.(call)) {
+      this.failNext = null;
+      throw Object.assign(new Error("chat failed once"), { retryable: true });
+    }
     this.calls.push(call);
   }
   private ref(prefix: string): string {

@@ -64,6 +64,13 @@ export class InMemoryTimelineStore implements TimelineStore {
   async getByKey(incidentId: string, key: string): Promise<TimelineEvent | null> {
     return this.events.get(incidentId)?.find((e) => e.key === key) ?? null;
   }
+  private readonly announced = new Set<string>();
+  async wasAnnounced(incidentId: string, part: string): Promise<boolean> {
+    return this.announced.has(`${incidentId} ${part}`);
+  }
+  async markAnnounced(incidentId: string, part: string): Promise<void> {
+    this.announced.add(`${incidentId} ${part}`);
+  }
 }
 
 export class InMemoryRunStore implements RunStore {

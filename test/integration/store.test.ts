@@ -82,6 +82,17 @@ describe("the Redis stores", () => {
     expect(await stores.timeline.getByKey("inc-x", "missing")).toBeNull();
   });
 
+  it("remembers which messages of an announcement went out, per incident", async () => {
+    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#message")).toBe(false);
+    await stores.timeline.markAnnounced("inc-y", "diagnosis:run-1#message");
+    await stores.timeline.markAnnounced("inc-y", "diagnosis:run-1#message");
+    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#message")).toBe(true);
+    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#output:proxy-1")).toBe(
+      false,
+    );
+    expect(await stores.timeline.wasAnnounced("inc-z", "diagnosis:run-1#message")).toBe(false);
+  });
+
   it("records one decision when two clicks arrive at once", async () => {
     await stores.approvals.create({
       id: "apr-run-x-reload",

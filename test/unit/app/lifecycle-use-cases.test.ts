@@ -293,4 +293,30 @@ describe("the incident lifecycle use cases", () => {
     expect(failed).toHaveLength(1);
     expect(kinds.indexOf(failed[0]!.text.split("\n")[0]!)).toBeLessThan(diagnosisAt);
   });
+
+  it("does not repeat the messages a retried announcement had already sent", async () => {
+    await declared(h);
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    await runAllHosts(h);
+    // Slack fails on the second host's output, after the diagnosis and the first host's output.
+    h.chat.failOnce((call) => call.kind === "postThreadReply" && call.text.includes("proxy-2"));
+    let retried = 0;
+    for (const job of h.queue.announcements.splice(0)) {
+      try {
+        await announceEvent(h.deps, job);
+      } catch {
+        retried += 1;
+        await announceEvent(h.deps, job); // the queue's retry
+      }
+    }
+    expect(retried).toBe(1);
+    const firstLines = h.chat.calls
+      .filter((c) => c.kind === "postThreadReply" || c.kind === "postMessage")
+      .map((c) => ("text" in c ? c.text.split("\n")[0] : ""));
+    const count = (prefix: string): number =>
+      firstLines.filter((t) => t?.startsWith(prefix)).length;
+    expect(count("*Diagnosis:*")).toBe(1);
+    expect(count("Step output on proxy-1")).toBe(1);
+    expect(count("Step output on proxy-2")).toBe(1);
+  });
 });
