@@ -14,6 +14,9 @@ declare -A needs=(
   [dig]=dnsutils
   [ss]=iproute2
   [unshare]=util-linux
+  [ps]=procps
+  [pgrep]=procps
+  [perl]=perl-base
 )
 
 missing=()
