@@ -5,13 +5,15 @@ import { capText } from "./output-cap";
 /** Seconds `timeout` waits after TERM before KILL on the host. */
 export const KILL_AFTER_SECONDS = 2;
 
+const TIMEOUT = `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s`;
+
 /**
  * The host ends the command itself when its time is up (TERM, then KILL `KILL_AFTER_SECONDS`
  * later, to the whole process group `timeout` leads), so nothing lingers after a disconnect.
  */
 export function timeoutPrefix(timeoutMs: number): string {
   const seconds = Math.max(timeoutMs, 1) / 1000;
-  return `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s ${seconds}s`;
+  return `${TIMEOUT} ${seconds}s`;
 }
 
 /** Which driver the host runs: perl where the host has it (fewer processes), else POSIX sh. */
@@ -57,8 +59,6 @@ export function buildDriver(
     `while [ $# -ge 4 ]; do s "$1" "$2" "$3" "$4"; shift 4; done`,
   ].join("\n");
 }
-
-const TIMEOUT = `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s`;
 
 /**
  * Arguments: NONCE, then INDEX SECONDS CAP COMMAND per command. Core perl only (no modules), so
