@@ -1,18 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { sweepOrphanedRedis } from "../support/redis-server";
+import { isAlive, sweepOrphanedRedis } from "../support/redis-server";
 
 const compiled = resolve(__dirname, "../../dist/test/support/redis-server.js");
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("the private test Redis", () => {
   it("is stopped by the next run's set-up when the run that started it was killed", async () => {

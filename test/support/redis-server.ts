@@ -138,7 +138,7 @@ export async function stopProcess(pid: number, graceMs = 5000): Promise<void> {
   if (isAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
