@@ -59,16 +59,23 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
-  const receiver = socket
-    ? new SocketModeReceiver({ appToken: options.appToken ?? "", logLevel, installerOptions: {} })
-    : new HTTPReceiver({
-        signingSecret: options.signingSecret ?? "",
-        endpoints: "/slack/events",
-        port: options.port,
+  const socketReceiver = socket
+    ? new SocketModeReceiver({
+        appToken: options.appToken ?? "",
         logLevel,
-        // Ack as soon as the listener calls ack(); the listener's slow work continues after.
-        processBeforeResponse: false,
-      });
+        installerOptions: socketInstallerOptions(options.apiUrl),
+      })
+    : null;
+  const receiver =
+    socketReceiver ??
+    new HTTPReceiver({
+      signingSecret: options.signingSecret ?? "",
+      endpoints: "/slack/events",
+      port: options.port,
+      logLevel,
+      // Ack as soon as the listener calls ack(); the listener's slow work continues after.
+      processBeforeResponse: false,
+    });
   const client = createSlackClient(options);
   const identity = new BotIdentity(client, (error) =>
     options.log?.("auth.test failed; will try again", { error: String(error) }),
@@ -97,9 +104,32 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await app.start(options.port);
     },
     stop: async () => {
+      const socketClosed = socketReceiver ? socketDisconnected(socketReceiver) : null;
       await app.stop();
+      await socketClosed;
     },
   };
+}
+
+/**
+ * The Socket Mode client has a Web API client of its own (holding the app token) for
+ * `apps.connections.open`; Bolt gives it `installerOptions.clientOptions`, so SLACK_API_URL must be
+ * passed there too or that call goes to slack.com. Only the URL: the socket client's own retry
+ * default (100 quick retries of apps.connections.open) is what carries it through reconnects.
+ * A fresh object each time, since the socket client writes its defaults into the one it gets.
+ */
+function socketInstallerOptions(apiUrl: string | undefined) {
+  return apiUrl ? { clientOptions: { slackApiUrl: withTrailingSlash(apiUrl) } } : {};
+}
+
+/**
+ * Bolt's SocketModeReceiver.stop() only starts the WebSocket close handshake; waiting for the
+ * client's "disconnected" lets stop() end with the socket closed, so a shutdown (or a test) leaves
+ * nothing running. The client emits it even when it never connected, and forces the close itself
+ * when the peer does not answer within 30 s.
+ */
+function socketDisconnected(receiver: SocketModeReceiver): Promise<void> {
+  return new Promise((resolve) => receiver.client.once("disconnected", () => resolve()));
 }
 
 /**
