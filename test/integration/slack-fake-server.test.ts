@@ -1,4 +1,6 @@
 import { webApi } from "@slack/bolt";
+import { once } from "node:events";
+import { WebSocket } from "ws";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
 
 const { WebClient, ErrorCode } = webApi;
@@ -126,5 +128,78 @@ describe("the fake Slack Web API answers the real WebClient like Slack", () => {
     const url = slack.responseUrl("abc");
     await fetch(url, { method: "POST", body: JSON.stringify({ text: "only you" }) });
     expect(slack.state.responses).toEqual([{ id: "abc", body: { text: "only you" } }]);
+  });
+});
+
+describe("the fake Slack plays Slack's side of Socket Mode", () => {
+  let slack: FakeSlack;
+  const clients: WebSocket[] = [];
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.terminate();
+    await slack.stop();
+  });
+
+  const openSocketUrl = async (token: string): Promise<string> => {
+    const client = new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const { url } = await client.apps.connections.open({});
+    return url ?? "";
+  };
+
+  /** Connects like the app's socket client and resolves with the socket and its first message. */
+  const connect = async (url: string): Promise<{ socket: WebSocket; first: unknown }> => {
+    const socket = new WebSocket(url);
+    clients.push(socket);
+    const [data] = (await once(socket, "message")) as [Buffer];
+    return { socket, first: JSON.parse(data.toString()) as unknown };
+  };
+
+  test("apps.connections.open takes the app token only and hands out a one-use URL", async () => {
+    await expect(openSocketUrl(slack.token)).rejects.toMatchObject({
+      data: { error: "invalid_auth" },
+    });
+    const url = await openSocketUrl(slack.appToken);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\?ticket=\d+$/);
+    const { first } = await connect(url);
+    expect(first).toEqual({
+      type: "hello",
+      num_connections: 1,
+      debug_info: { host: "fake", build_number: 1, approximate_connection_time: 18060 },
+      connection_info: { app_id: "A00000001" },
+    });
+    const reused = new WebSocket(url);
+    clients.push(reused);
+    // Waiting for "error" itself: `once` resolves with it instead of rejecting.
+    const [error] = (await once(reused, "error")) as [Error];
+    expect(error.message).toContain("401");
+  });
+
+  test("an envelope resolves with the app's ack; a missing ack fails after the timeout", async () => {
+    const { socket } = await connect(await openSocketUrl(slack.appToken));
+    await slack.waitForSocket();
+    socket.on("message", (data: Buffer) => {
+      const envelope = JSON.parse(data.toString()) as { envelope_id: string; type: string };
+      if (envelope.type === "slash_commands") {
+        socket.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: { text: "hi" } }));
+      }
+    });
+    const ack = await slack.sendEnvelope("slash_commands", { command: "/incident", text: "help" });
+    expect(ack).toEqual({ envelope_id: expect.any(String), payload: { text: "hi" } });
+    await expect(slack.sendEnvelope("interactive", { type: "block_actions" }, 200)).rejects.toThrow(
+      /no ack for interactive envelope within 200 ms/,
+    );
+  });
+
+  test("the fake records a normal close from the app", async () => {
+    const { socket } = await connect(await openSocketUrl(slack.appToken));
+    const connection = await slack.waitForSocket();
+    socket.close(1000);
+    await slack.waitFor(() => connection.closedAt !== null, "the close");
+    expect(connection.closeCode).toBe(1000);
+    expect(slack.socketMode.openConnections()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { SOCKET_MODE_PATH } from "./socket-mode";
 import type { FakeChannel, FakeSlackState } from "./state";
 
 /**
@@ -17,7 +18,12 @@ export interface MethodContext {
   state: FakeSlackState;
   /** Base URL of the fake, for upload URLs. */
   baseUrl: string;
+  /** A one-use ticket for a Socket Mode URL. */
+  issueSocketTicket: () => string;
 }
+
+/** Methods that take the app-level token (xapp-) instead of the bot token. */
+export const APP_TOKEN_METHODS: ReadonlySet<string> = new Set(["apps.connections.open"]);
 
 type Handler = (args: Args, context: MethodContext) => MethodResult;
 
@@ -35,6 +41,13 @@ export const methods: Record<string, Handler> = {
     user_id: state.botUserId,
     bot_id: "B00000001",
   }),
+
+  "apps.connections.open": (_args, { baseUrl, issueSocketTicket }) => {
+    const socketUrl = new URL(SOCKET_MODE_PATH, baseUrl);
+    socketUrl.protocol = "ws:";
+    socketUrl.searchParams.set("ticket", issueSocketTicket());
+    return { url: socketUrl.toString() };
+  },
 
   "conversations.create": (args, { state }) => {
     const name = requireString(args, "name");

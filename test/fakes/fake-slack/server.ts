@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { methods, SlackMethodError, type Args } from "./methods";
+import { APP_TOKEN_METHODS, methods, SlackMethodError, type Args } from "./methods";
+import {
+  FakeSocketMode,
+  type FakeSocketConnection,
+  type SocketEnvelopeType,
+  type SocketModeAck,
+} from "./socket-mode";
 import { FakeSlackState } from "./state";
 
 /**
@@ -8,6 +14,7 @@ import { FakeSlackState } from "./state";
  * `clientOptions.slackApiUrl` (SLACK_API_URL). It checks the token, answers like Slack, records
  * every call, keeps channels and messages, serves the file-upload URL and the `response_url`s, and
  * fails on demand: 5xx for the next N calls of a method, 429 with Retry-After, or a full outage.
+ * It also plays Slack's side of Socket Mode (see socket-mode.ts) for an app given the app token.
  */
 export interface RecordedCall {
   method: string;
@@ -20,7 +27,10 @@ export interface RecordedCall {
 }
 
 export interface FakeSlackOptions {
+  /** The bot token (xoxb-) every Web API method but apps.connections.open accepts. */
   token?: string;
+  /** The app-level token (xapp-) apps.connections.open accepts, and nothing else does. */
+  appToken?: string;
   botUserId?: string;
 }
 
@@ -35,6 +45,8 @@ export class FakeSlack {
   readonly state: FakeSlackState;
   readonly calls: RecordedCall[] = [];
   readonly token: string;
+  readonly appToken: string;
+  readonly socketMode = new FakeSocketMode();
   private readonly injected: Injected[] = [];
   private outageOn = false;
   private server: Server | null = null;
@@ -42,6 +54,7 @@ export class FakeSlack {
 
   constructor(options: FakeSlackOptions = {}) {
     this.token = options.token ?? "xoxb-fake-token";
+    this.appToken = options.appToken ?? "xapp-fake-token";
     this.state = new FakeSlackState(options.botUserId ?? "UBOT0001");
   }
 
@@ -67,6 +80,7 @@ export class FakeSlack {
         response.end(String(error));
       });
     });
+    this.socketMode.attach(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -77,6 +91,8 @@ export class FakeSlack {
     const server = this.server;
     this.server = null;
     if (!server) return;
+    // Upgraded sockets are no longer the HTTP server's to close, but close() waits for them.
+    await this.socketMode.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -103,6 +119,29 @@ export class FakeSlack {
   /** Successful calls of one method. */
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method && call.ok);
+  }
+
+  /** Resolves once an app holds a Socket Mode connection and has been sent `hello`. */
+  waitForSocket(timeoutMs = 10_000): Promise<FakeSocketConnection> {
+    return this.waitFor(
+      () => this.socketMode.openConnections().find((connection) => connection.helloSentAt !== null),
+      "a Socket Mode connection",
+      timeoutMs,
+    );
+  }
+
+  /** Every Socket Mode connection an app opened, closed ones included, oldest first. */
+  get socketConnections(): readonly FakeSocketConnection[] {
+    return this.socketMode.connections;
+  }
+
+  /** Sends a Socket Mode envelope to the connected app; resolves with its ack. */
+  sendEnvelope(
+    type: SocketEnvelopeType,
+    payload: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<SocketModeAck> {
+    return this.socketMode.sendEnvelope(type, payload, timeoutMs);
   }
 
   /** Resolves once `predicate` holds, polling; for waiting on asynchronous work of the bot. */
@@ -168,9 +207,16 @@ export class FakeSlack {
     if (!handler) return { ok: false, error: "unknown_method" };
     const token = bearer(request) ?? (typeof args.token === "string" ? args.token : null);
     if (token === null) return { ok: false, error: "not_authed" };
-    if (token !== this.token) return { ok: false, error: "invalid_auth" };
+    // Each method takes one kind of token; the other kind is refused like a wrong one.
+    const accepted = APP_TOKEN_METHODS.has(method) ? this.appToken : this.token;
+    if (token !== accepted) return { ok: false, error: "invalid_auth" };
+    const context = {
+      state: this.state,
+      baseUrl: this.baseUrl,
+      issueSocketTicket: () => this.socketMode.issueTicket(),
+    };
     try {
-      return { ok: true, ...handler(args, { state: this.state, baseUrl: this.baseUrl }) };
+      return { ok: true, ...handler(args, context) };
     } catch (error) {
       if (error instanceof SlackMethodError) return { ok: false, error: error.error };
       throw error;
