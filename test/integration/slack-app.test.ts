@@ -1,65 +1,28 @@
 import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION, DENY_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { MANUAL_DONE_ACTION } from "../../src/adapters/slack/blocks/incident-card";
-import type {
-  Reply,
-  SlackActor,
-  SlackIncidentService,
-} from "../../src/adapters/slack/incident-service";
 import {
   createSlackApp,
   SlackConfigError,
   type SlackApp,
 } from "../../src/adapters/slack/slack-app";
-import type { IncidentCommand } from "../../src/domain/incident-command";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
+import { RecordingSlackService } from "../fakes/recording-slack-service";
 import { freePort } from "../support/free-port";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
 
 const SECRET = "test-signing-secret";
 
-/** The use-case side as a recording stand-in: these tests are about Slack's side of the bot. */
-class RecordingService implements SlackIncidentService {
-  readonly commands: Array<{ actor: SlackActor; command: IncidentCommand }> = [];
-  readonly decisions: Array<{ actor: SlackActor; approvalId: string; decision: string }> = [];
-  readonly ticks: Array<{ actor: SlackActor; incidentId: string; stepId: string }> = [];
-  incidentChannels = new Set(["CINCIDENT"]);
-  delayMs = 0;
-  reply: Reply = null;
-  failWith: Error | null = null;
-  approvers = new Set(["UAPPROVER"]);
-
-  async isIncidentChannel(channel: string) {
-    return this.incidentChannels.has(channel);
-  }
-  async command(actor: SlackActor, command: IncidentCommand) {
-    this.commands.push({ actor, command });
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (this.failWith) throw this.failWith;
-    return this.reply;
-  }
-  async decide(actor: SlackActor, approvalId: string, decision: "approve" | "deny") {
-    this.decisions.push({ actor, approvalId, decision });
-    return this.approvers.has(actor.user)
-      ? null
-      : { text: "Only the incident approvers (INCIDENT_APPROVERS) can decide remediation." };
-  }
-  async tick(actor: SlackActor, incidentId: string, stepId: string) {
-    this.ticks.push({ actor, incidentId, stepId });
-    return null;
-  }
-}
-
 describe("the Bolt app over HTTP, with signed requests and the fake Slack", () => {
   let slack: FakeSlack;
   let bot: SlackApp;
-  let service: RecordingService;
+  let service: RecordingSlackService;
   let eventsUrl: string;
   const errors: string[] = [];
 
   beforeEach(async () => {
     slack = await startFakeSlack();
-    service = new RecordingService();
+    service = new RecordingSlackService();
     const port = await freePort();
     bot = createSlackApp({
       botToken: slack.token,
@@ -253,7 +216,7 @@ describe("choosing how the app connects", () => {
     botToken: slack.token,
     apiUrl: slack.apiUrl,
     port: 0,
-    service: new RecordingService(),
+    service: new RecordingSlackService(),
     logLevel: LogLevel.ERROR,
   });
 

@@ -3,7 +3,8 @@ import { createHmac, randomUUID } from "node:crypto";
 /**
  * Requests as Slack sends them to the bot's `/slack/events`: signed with the app's signing secret
  * (v0 = HMAC-SHA256 of `v0:timestamp:body`), slash commands form-encoded, interactivity as a
- * `payload=` form field holding JSON.
+ * `payload=` form field holding JSON. The payloads themselves (`slashCommandFields`,
+ * `blockActionPayload`) are also what a Socket Mode envelope carries, as a JSON object.
  */
 export interface SignedHeaders {
   "content-type": string;
@@ -44,8 +45,9 @@ export interface SlashCommand {
   api_app_id?: string;
 }
 
-export function slashCommandBody(command: SlashCommand): string {
-  const fields: Record<string, string> = {
+/** The fields of a slash command: form-encoded over HTTP, a JSON object over Socket Mode. */
+export function slashCommandFields(command: SlashCommand): Record<string, string> {
+  return {
     token: "deprecated-verification-token",
     team_id: "T00000001",
     team_domain: "fake",
@@ -56,7 +58,11 @@ export function slashCommandBody(command: SlashCommand): string {
     trigger_id: `${Date.now()}.${randomUUID()}`,
     ...stripUndefined(command),
   };
-  return new URLSearchParams(fields).toString();
+}
+
+/** A slash command as Slack posts it over HTTP: its fields form-encoded. */
+export function slashCommandBody(command: SlashCommand): string {
+  return new URLSearchParams(slashCommandFields(command)).toString();
 }
 
 export interface ButtonClick {
@@ -69,9 +75,9 @@ export interface ButtonClick {
   block_id?: string;
 }
 
-/** A `block_actions` payload for one button click, as Slack posts it. */
-export function blockActionBody(click: ButtonClick): string {
-  const payload = {
+/** The `block_actions` payload of one button click: what Slack posts, and what Socket Mode sends. */
+export function blockActionPayload(click: ButtonClick) {
+  return {
     type: "block_actions",
     team: { id: "T00000001", domain: "fake" },
     user: { id: click.user_id, username: click.user_id.toLowerCase(), team_id: "T00000001" },
@@ -97,7 +103,11 @@ export function blockActionBody(click: ButtonClick): string {
       },
     ],
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A button click as Slack posts it over HTTP: the payload as JSON in a `payload` form field. */
+export function blockActionBody(click: ButtonClick): string {
+  return new URLSearchParams({ payload: JSON.stringify(blockActionPayload(click)) }).toString();
 }
 
 export interface PostOptions {
