@@ -126,6 +126,18 @@ export async function waitHostReady(
       },
       { timeoutMs: remaining(), what: `${host.name}'s sshd on ${host.address}:22` },
     );
+    // Probing through the proxy before the upstream listens would leave AH00957/AH01114 in a
+    // fresh host's error log, and the diagnosis would rightly call the healthy host refused.
+    await waitUntil(
+      async () => {
+        failIfExited();
+        return tcpOpen(host.address, UPSTREAM_PORT);
+      },
+      {
+        timeoutMs: remaining(),
+        what: `${host.name}'s upstream on ${host.address}:${UPSTREAM_PORT}`,
+      },
+    );
     await waitUntil(
       async () => {
         failIfExited();
