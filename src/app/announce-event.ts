@@ -184,7 +184,11 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
 
 const NEEDS_ATTENTION: readonly string[] = ["failed", "error"];
 
-/** The outputs of a run's steps that went fine, one thread reply per host, each step capped. */
+/**
+ * The outputs of a run's steps that went fine, one thread reply per host (more when they do not
+ * fit in one), each step capped. Whole steps go into each reply: chat cuts a message that is too
+ * long from its start, which would take the first steps' names and outputs with it.
+ */
 async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): Promise<void> {
   const byHost = new Map<string, { stepId: string; status: string; output: string }[]>();
   for (const e of await c.events()) {
@@ -196,14 +200,40 @@ async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): P
     steps.push(e.details);
     byHost.set(e.details.host, steps);
   }
+  const budget = deps.settings.maxChatOutputChars;
   for (const [host, steps] of byHost) {
-    const each = Math.max(300, Math.floor(deps.settings.maxChatOutputChars / steps.length));
-    const body = steps
-      .map((s) => `$ ${s.stepId} (${s.status})\n${capText(s.output.trimEnd(), each)}`)
-      .join("\n\n");
-    const title = `Step output on ${host} (${steps.length} step${steps.length === 1 ? "" : "s"})`;
-    await sendOnce(deps, c, `output:${host}`, () => deps.chat.postThreadReply(c.ref, title, body));
+    const each = Math.max(MIN_STEP_CHARS, Math.floor(budget / steps.length));
+    const entries = steps.map(
+      (s) => `$ ${s.stepId} (${s.status})\n${capText(s.output.trimEnd(), each)}`,
+    );
+    const parts = packEntries(entries, budget);
+    const count = `${steps.length} step${steps.length === 1 ? "" : "s"}`;
+    for (const [i, body] of parts.entries()) {
+      const of = parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : "";
+      const title = `Step output on ${host} (${count}${of})`;
+      await sendOnce(deps, c, `output:${host}:${i}`, () =>
+        deps.chat.postThreadReply(c.ref, title, body),
+      );
+    }
   }
+}
+
+/** Below this a step's output says too little to be worth a share of the reply. */
+const MIN_STEP_CHARS = 300;
+
+/** Joins entries in order into bodies of at most `budget` characters (one entry may exceed it). */
+export function packEntries(entries: readonly string[], budget: number): string[] {
+  const bodies: string[] = [];
+  let current = "";
+  for (const entry of entries) {
+    if (current !== "" && current.length + 2 + entry.length > budget) {
+      bodies.push(current);
+      current = "";
+    }
+    current = current === "" ? entry : `${current}\n\n${entry}`;
+  }
+  if (current !== "") bodies.push(current);
+  return bodies;
 }
 
 /**

@@ -294,6 +294,29 @@ describe("the incident lifecycle use cases", () => {
     expect(kinds.indexOf(failed[0]!.text.split("\n")[0]!)).toBeLessThan(diagnosisAt);
   });
 
+  it("splits a host's outputs over several replies rather than cut the first steps away", async () => {
+    executor.reply(() => ({ exitCode: 0, stdout: `${`${"x".repeat(200)}\n`.repeat(10)}ok\n` }));
+    h = lifecycleHarness({
+      executor,
+      hosts: testHosts(["proxy-1", "proxy-2"]),
+      settings: { approvers: ["U-APPROVER"], maxChatOutputChars: 400 },
+    });
+    await declared(h);
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    await runAllHosts(h);
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    const replies = h.chat
+      .of("postThreadReply")
+      .filter((r) => r.text.startsWith("Step output on proxy-1"));
+    expect(replies.map((r) => r.text)).toEqual([
+      "Step output on proxy-1 (2 steps, part 1 of 2)",
+      "Step output on proxy-1 (2 steps, part 2 of 2)",
+    ]);
+    for (const reply of replies) {
+      expect(reply.code).toMatch(/^\$ [a-z-]+ \(ok\)\n…\(\d+ characters cut\)…\n/);
+    }
+  });
+
   it("does not repeat the messages a retried announcement had already sent", async () => {
     await declared(h);
     for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
