@@ -22,6 +22,8 @@ type WebClient = webApi.WebClient;
 export interface SlackChatOptions {
   /** Spacing of posts to one channel (Slack: about one message per second). Default 1000. */
   minPostIntervalMs?: number;
+  /** Posts to one channel that may go out at once before the spacing applies. Default 3. */
+  postBurst?: number;
   /** Spacing of chat.update calls to one message; superseded versions are skipped. Default 1000. */
   minUpdateIntervalMs?: number;
   /** How many suffixes to try when a channel name is taken. Default 20. */
@@ -51,11 +53,12 @@ export class SlackChat implements Chat {
   ) {
     this.options = {
       minPostIntervalMs: options.minPostIntervalMs ?? 1000,
+      postBurst: options.postBurst ?? 3,
       minUpdateIntervalMs: options.minUpdateIntervalMs ?? 1000,
       maxNameAttempts: options.maxNameAttempts ?? 20,
       log: options.log,
     };
-    this.posts = new ChannelPacer(this.options.minPostIntervalMs);
+    this.posts = new ChannelPacer(this.options.minPostIntervalMs, this.options.postBurst);
     this.updates = new ChannelPacer(this.options.minUpdateIntervalMs);
   }
 
