@@ -7,7 +7,7 @@ import {
   type SlackApp,
 } from "../../src/adapters/slack/slack-app";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
-import { RecordingSlackService } from "../fakes/recording-slack-service";
+import { RecordingSlackService, expectNonApproverRefused } from "../fakes/recording-slack-service";
 import { freePort } from "../support/free-port";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
 
@@ -152,19 +152,7 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
       secret: SECRET,
     });
     expect(response.status).toBe(200);
-    const reply = await slack.waitFor(() => slack.state.responses[0], "the refusal");
-    expect(reply.body).toMatchObject({
-      response_type: "ephemeral",
-      replace_original: false,
-      text: expect.stringContaining("Only the incident approvers"),
-    });
-    expect(service.decisions).toEqual([
-      {
-        actor: { user: "USTRANGER", channel: "CINCIDENT" },
-        approvalId: "apr-r1-reload",
-        decision: "approve",
-      },
-    ]);
+    await expectNonApproverRefused(slack, service, "apr-r1-reload");
   });
 
   test("an approver's approve and deny clicks reach the service", async () => {

@@ -2,7 +2,7 @@ import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { createSlackApp, type SlackApp } from "../../src/adapters/slack/slack-app";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
-import { RecordingSlackService } from "../fakes/recording-slack-service";
+import { RecordingSlackService, expectNonApproverRefused } from "../fakes/recording-slack-service";
 import { blockActionPayload, slashCommandFields } from "../support/slack-signing";
 
 /**
@@ -105,19 +105,7 @@ describe("the Bolt app in Socket Mode, against the fake Slack's WebSocket", () =
       }),
     );
     expect(ack.envelope_id).toEqual(expect.any(String));
-    const reply = await slack.waitFor(() => slack.state.responses[0], "the refusal");
-    expect(reply.body).toMatchObject({
-      response_type: "ephemeral",
-      replace_original: false,
-      text: expect.stringContaining("Only the incident approvers"),
-    });
-    expect(service.decisions).toEqual([
-      {
-        actor: { user: "USTRANGER", channel: "CINCIDENT" },
-        approvalId: "apr-r1-reload",
-        decision: "approve",
-      },
-    ]);
+    await expectNonApproverRefused(slack, service, "apr-r1-reload");
   });
 
   test("stop() closes the socket with a normal close and the app does not reconnect", async () => {
