@@ -46,9 +46,11 @@ function runDriver(
   });
 }
 
-/** A PATH with the tools the sh driver needs but no perl, as on a host without it. */
-function pathWithoutPerl(dir: string): string {
-  for (const tool of ["sh", "mktemp", "rm", "head", "wc", "cat", "timeout", "sleep", "ps", "tr"]) {
+const SH_DRIVER_TOOLS = ["sh", "mktemp", "rm", "head", "wc", "cat", "timeout", "sleep", "ps", "tr"];
+
+/** A PATH of links to just these tools, as on a host that lacks the others. */
+function pathWith(dir: string, tools: readonly string[]): string {
+  for (const tool of tools) {
     const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" });
     symlinkSync(found.stdout.trim(), join(dir, tool));
   }
@@ -161,9 +163,23 @@ describe("the batch driver's choice", () => {
   it("falls back to the sh driver on a host without perl", async () => {
     const dir = mkdtempSync(join(tmpdir(), "driver-path-"));
     try {
-      const env = { ...process.env, PATH: pathWithoutPerl(dir) };
+      const env = { ...process.env, PATH: pathWith(dir, SH_DRIVER_TOOLS) };
       const run = await runDriver([request(driverName)], "auto", env);
       expect(run.results[0]).toMatchObject({ exitCode: 0, stdout: "sh\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says so when a host has perl but no timeout, and goes on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "driver-path-"));
+    try {
+      const env = { ...process.env, PATH: pathWith(dir, ["sh", "perl"]) };
+      const run = await runDriver([request("echo one"), request("echo two")], "auto", env);
+      expect(run.results.map((r) => [r.exitCode, r.stderr])).toEqual([
+        [127, expect.stringContaining("cannot run timeout")],
+        [127, expect.stringContaining("cannot run timeout")],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -74,7 +74,7 @@ while (@ARGV >= 4) {
   my $pid = fork; defined $pid or exit 125;
   if (!$pid) {
     open STDIN, "<", "/dev/null"; open STDOUT, ">&", $ow; open STDERR, ">&", $ew;
-    exec qw(${TIMEOUT}), $t, "sh", "-c", $cmd; exit 127;
+    exec qw(${TIMEOUT}), $t, "sh", "-c", $cmd; print STDERR "cannot run timeout: $!\\n"; exit 127;
   }
   close $ow; close $ew;
   my @s = ([$or, "", 0], [$er, "", 0]); my @open = @s;
