@@ -16,6 +16,7 @@ import {
   SlackChat,
   SlackConfigError,
   slackIncidentService,
+  type HealthReport,
   type SlackApp,
 } from "./adapters/slack";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
@@ -68,8 +69,13 @@ export interface Runtime {
   deps: LifecycleDeps;
   queue: BullmqJobQueue;
   workers: LifecycleWorkers | null;
+  /** Redis answers, and this process's workers (if it runs any) are running: for GET /healthz. */
+  health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
+
+/** How long /healthz waits for Redis before calling it down. */
+const HEALTH_TIMEOUT_MS = 2000;
 
 /** Stores, queue, use-case deps and (optionally) workers on one Redis. The shell uses it too. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -107,12 +113,39 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     deps,
     queue,
     workers,
+    health: async () => {
+      const checks: Record<string, string> = { redis: await redisHealth(redis) };
+      if (workers) {
+        const stopped = workers.workers.filter((worker) => !worker.isRunning()).length;
+        checks.workers = stopped === 0 ? "ok" : `${stopped} of ${workers.workers.length} stopped`;
+      }
+      return { ok: Object.values(checks).every((check) => check === "ok"), checks };
+    },
     close: async () => {
       await workers?.close();
       await queue.close();
       await redis.quit();
     },
   };
+}
+
+async function redisHealth(redis: Redis): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`no answer within ${HEALTH_TIMEOUT_MS} ms`),
+      HEALTH_TIMEOUT_MS,
+    );
+  });
+  const ping = redis.ping().then(
+    (reply) => (reply === "PONG" ? "ok" : `unexpected reply ${reply}`),
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Each worker is thin: one use case per job kind. */
@@ -208,6 +241,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
       port: config.port,
       service: slackIncidentService(runtime.deps),
+      health: () => runtime.health(),
       log,
     });
     chat.target = new SlackChat(slack.client, { log });

@@ -1,6 +1,7 @@
 import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION, DENY_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { MANUAL_DONE_ACTION } from "../../src/adapters/slack/blocks/incident-card";
+import type { HealthReport } from "../../src/adapters/slack/health-route";
 import {
   createSlackApp,
   SlackConfigError,
@@ -18,6 +19,8 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
   let bot: SlackApp;
   let service: RecordingSlackService;
   let eventsUrl: string;
+  let healthUrl: string;
+  let health: HealthReport;
   const errors: string[] = [];
 
   beforeEach(async () => {
@@ -30,12 +33,15 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
       apiUrl: slack.apiUrl,
       port,
       service,
+      health: async () => health,
       logLevel: LogLevel.ERROR,
       retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20 },
       log: (message, details) => errors.push(`${message} ${JSON.stringify(details)}`),
     });
     await bot.start();
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+    healthUrl = `http://127.0.0.1:${port}/healthz`;
+    health = { ok: true, checks: { redis: "ok" } };
   });
 
   afterEach(async () => {
@@ -49,6 +55,19 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
     user_id: overrides.user ?? "UDECLARER",
     channel_id: overrides.channel ?? "COPS",
     response_url: slack.responseUrl(),
+  });
+
+  test("GET /healthz says 200 when every check is ok and 503 naming the one that is not", async () => {
+    const healthy = await fetch(healthUrl);
+    expect(healthy.status).toBe(200);
+    expect(await healthy.json()).toEqual({ status: "ok", checks: { redis: "ok" } });
+    health = { ok: false, checks: { redis: "no answer within 2000 ms" } };
+    const sick = await fetch(healthUrl);
+    expect(sick.status).toBe(503);
+    expect(await sick.json()).toEqual({
+      status: "unavailable",
+      checks: { redis: "no answer within 2000 ms" },
+    });
   });
 
   test("a badly signed command gets 401 and reaches no listener", async () => {

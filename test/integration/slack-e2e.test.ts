@@ -35,6 +35,7 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
   let runtime: Runtime;
   let bot: SlackApp;
   let eventsUrl: string;
+  let healthUrl: string;
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -76,11 +77,22 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
       signingSecret: SECRET,
       port,
       service: slackIncidentService(runtime.deps),
+      health: () => runtime.health(),
       log,
     });
     await bot.start();
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+    healthUrl = `http://127.0.0.1:${port}/healthz`;
   }, LONG);
+
+  it("answers GET /healthz with Redis and the workers checked, no signature needed", async () => {
+    const response = await fetch(healthUrl);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ok",
+      checks: { redis: "ok", workers: "ok" },
+    });
+  });
 
   afterAll(async () => {
     await bot?.stop();

@@ -3,6 +3,7 @@ import { APPROVE_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { createSlackApp, type SlackApp } from "../../src/adapters/slack/slack-app";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
 import { RecordingSlackService, expectNonApproverRefused } from "../fakes/recording-slack-service";
+import { freePort } from "../support/free-port";
 import { blockActionPayload, slashCommandFields } from "../support/slack-signing";
 
 /**
@@ -106,6 +107,27 @@ describe("the Bolt app in Socket Mode, against the fake Slack's WebSocket", () =
     );
     expect(ack.envelope_id).toEqual(expect.any(String));
     await expectNonApproverRefused(slack, service, "apr-r1-reload");
+  });
+
+  test("serves GET /healthz on PORT when asked to, though Slack needs no inbound port", async () => {
+    const port = await freePort();
+    const withHealth = createSlackApp({
+      botToken: slack.token,
+      appToken: slack.appToken,
+      apiUrl: slack.apiUrl,
+      port,
+      service,
+      health: async () => ({ ok: true, checks: { redis: "ok" } }),
+      logLevel: LogLevel.ERROR,
+    });
+    await startWithin(withHealth, 15_000);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: "ok", checks: { redis: "ok" } });
+    } finally {
+      await withHealth.stop();
+    }
   });
 
   test("stop() closes the socket with a normal close and the app does not reconnect", async () => {

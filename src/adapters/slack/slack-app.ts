@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { BotIdentity, isBadToken } from "./bot-identity";
+import { healthRoute, type HealthReport } from "./health-route";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
 
@@ -14,6 +15,11 @@ export interface SlackAppOptions {
   /** HTTP receiver port (PORT). */
   port: number;
   service: SlackIncidentService;
+  /**
+   * Serves GET /healthz on PORT: beside /slack/events in HTTP mode, on a small server of its own
+   * in Socket Mode (which otherwise needs no port).
+   */
+  health?: () => Promise<HealthReport>;
   /** How the WebClient retries one call (429 waits for Retry-After; 5xx back off). */
   retryConfig?: webApi.RetryOptions;
   /** Per-request timeout of Web API calls. Default 10 s. */
@@ -59,11 +65,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
+  const customRoutes = options.health ? [healthRoute(options.health)] : [];
   const socketReceiver = socket
     ? new SocketModeReceiver({
         appToken: options.appToken ?? "",
         logLevel,
-        installerOptions: socketInstallerOptions(options.apiUrl),
+        customRoutes,
+        installerOptions: { ...socketInstallerOptions(options.apiUrl), port: options.port },
       })
     : null;
   const receiver =
@@ -72,6 +80,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       signingSecret: options.signingSecret ?? "",
       endpoints: "/slack/events",
       port: options.port,
+      customRoutes,
       logLevel,
       // Ack as soon as the listener calls ack(); the listener's slow work continues after.
       processBeforeResponse: false,
