@@ -65,6 +65,13 @@ describe("docker-compose.yml", () => {
     expect(environment.REDIS_URL).toBe("redis://redis:6379");
   });
 
+  it("checks the bot's health through its GET /healthz on PORT", () => {
+    const probe = service("bot").healthcheck?.test ?? [];
+    expect(probe.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(probe[3]).toContain("/healthz");
+    expect(probe[3]).toContain("process.env.PORT");
+  });
+
   it("keeps the interactive demo behind its own profile", () => {
     const demo = service("demo");
     expect(demo.profiles).toEqual(["demo"]);
