@@ -4,7 +4,6 @@ import type {
   SlackIncidentService,
 } from "../../src/adapters/slack/incident-service";
 import type { IncidentCommand } from "../../src/domain/incident-command";
-import type { FakeSlack } from "./fake-slack";
 
 /**
  * The use-case side of the Slack adapter as a recording stand-in, for tests about Slack's side of
@@ -39,24 +38,4 @@ export class RecordingSlackService implements SlackIncidentService {
     this.ticks.push({ actor, incidentId, stepId });
     return null;
   }
-}
-
-/**
- * What a non-approver's Approve click leads to, whatever carried it (HTTP or Socket Mode): a
- * private refusal on the response_url, with the card left as it was, and the service asked once.
- */
-export async function expectNonApproverRefused(
-  slack: FakeSlack,
-  service: RecordingSlackService,
-  approvalId: string,
-): Promise<void> {
-  const reply = await slack.waitFor(() => slack.state.responses[0], "the refusal");
-  expect(reply.body).toMatchObject({
-    response_type: "ephemeral",
-    replace_original: false,
-    text: expect.stringContaining("Only the incident approvers"),
-  });
-  expect(service.decisions).toEqual([
-    { actor: { user: "USTRANGER", channel: "CINCIDENT" }, approvalId, decision: "approve" },
-  ]);
 }

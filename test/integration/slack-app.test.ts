@@ -8,7 +8,8 @@ import {
   type SlackApp,
 } from "../../src/adapters/slack/slack-app";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
-import { RecordingSlackService, expectNonApproverRefused } from "../fakes/recording-slack-service";
+import { RecordingSlackService } from "../fakes/recording-slack-service";
+import { expectNonApproverRefused } from "../support/slack-expectations";
 import { freePort } from "../support/free-port";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
 

@@ -2,7 +2,8 @@ import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { createSlackApp, type SlackApp } from "../../src/adapters/slack/slack-app";
 import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
-import { RecordingSlackService, expectNonApproverRefused } from "../fakes/recording-slack-service";
+import { RecordingSlackService } from "../fakes/recording-slack-service";
+import { expectNonApproverRefused } from "../support/slack-expectations";
 import { freePort } from "../support/free-port";
 import { blockActionPayload, slashCommandFields } from "../support/slack-signing";
 
