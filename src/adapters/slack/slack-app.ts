@@ -131,14 +131,23 @@ function socketInstallerOptions(apiUrl: string | undefined) {
   return apiUrl ? { clientOptions: { slackApiUrl: withTrailingSlash(apiUrl) } } : {};
 }
 
+const SOCKET_CLOSE_WAIT_MS = 5000;
+
 /**
  * Bolt's SocketModeReceiver.stop() only starts the WebSocket close handshake; waiting for the
  * client's "disconnected" lets stop() end with the socket closed, so a shutdown (or a test) leaves
- * nothing running. The client emits it even when it never connected, and forces the close itself
- * when the peer does not answer within 30 s.
+ * nothing running. The client emits it even when it never connected. A peer that never answers
+ * the close would hold stop() for the socket library's 30 s, longer than an orchestrator's usual
+ * grace period, so the wait ends after SOCKET_CLOSE_WAIT_MS whatever happens.
  */
 function socketDisconnected(receiver: SocketModeReceiver): Promise<void> {
-  return new Promise((resolve) => receiver.client.once("disconnected", () => resolve()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS);
+    receiver.client.once("disconnected", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**
