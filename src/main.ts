@@ -209,6 +209,7 @@ class LateChat implements Chat {
     this.chat.updateApprovalCard(r, card);
   uploadFile: Chat["uploadFile"] = (c, f) => this.chat.uploadFile(c, f);
   postEphemeral: Chat["postEphemeral"] = (c, u, t) => this.chat.postEphemeral(c, u, t);
+  setTopic: Chat["setTopic"] = (c, t) => this.chat.setTopic(c, t);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

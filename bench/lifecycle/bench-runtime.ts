@@ -18,6 +18,7 @@ export const silentChat: Chat = {
   updateApprovalCard: async () => undefined,
   uploadFile: async () => undefined,
   postEphemeral: async () => undefined,
+  setTopic: async () => undefined,
 };
 
 /** No-op executor: every command exits 0 at once, so only the lifecycle's own cost remains. */

@@ -6,7 +6,7 @@ import type { TimelineEvent } from "../domain/timeline";
 import { capText } from "../domain/timeline-render";
 import type { AnnounceJob } from "../ports/job-queue";
 import { buildApprovalCard, buildIncidentCard } from "./build-incident-card";
-import { openChannel } from "./declare-incident";
+import { incidentTopic, openChannel } from "./declare-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { LifecycleError } from "./use-case-result";
 
@@ -153,6 +153,10 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, text));
       return;
     }
+    case "severity-changed":
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
+      await deps.chat.setTopic(c.channel, incidentTopic(c.incident));
+      return;
     case "commander-set":
     case "note":
     case "state-changed":

@@ -88,7 +88,7 @@ export async function openChannel(
   try {
     channel = await deps.chat.createIncidentChannel({
       name: incidentChannelName(incident.id),
-      topic: `${incident.severity} · ${incident.title}`,
+      topic: incidentTopic(incident),
       purpose: `Incident ${incident.id}, declared by <@${incident.declaredBy}>`,
       members: [...new Set([incident.declaredBy, ...deps.settings.responders])],
     });
@@ -116,4 +116,9 @@ function startImmediateRun(deps: LifecycleDeps, incident: Incident) {
     hostNames: incident.hosts,
     requestedBy: incident.declaredBy,
   });
+}
+
+/** The channel topic: what the incident is and how bad, at a glance in the channel list. */
+export function incidentTopic(incident: Pick<Incident, "severity" | "title">): string {
+  return `${incident.severity} · ${incident.title}`;
 }

@@ -6,6 +6,7 @@ import {
   type IncidentCommand,
 } from "../domain/incident-command";
 import { addNote } from "./add-note";
+import { changeSeverity } from "./change-severity";
 import { declareIncident } from "./declare-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { listIncidents } from "./list-incidents";
@@ -97,6 +98,10 @@ export async function handleIncidentCommand(
       return outcome(await postStatusUpdate(deps, { incident: here, text: command.text, by }));
     case "commander":
       return outcome(await setCommander(deps, { incident: here, commander: command.user, by }));
+    case "severity":
+      return outcome(
+        await changeSeverity(deps, { incident: here, severity: command.severity, by }),
+      );
     case "note":
       return outcome(await addNote(deps, { incident: here, text: command.text, by }), () => ({
         kind: "noted",

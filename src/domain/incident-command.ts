@@ -37,6 +37,7 @@ export const IncidentCommand = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("status"), text: FreeText.nullable() }),
   z.object({ kind: z.literal("commander"), user: z.string().regex(USER) }),
+  z.object({ kind: z.literal("severity"), severity: Severity }),
   z.object({ kind: z.literal("timeline") }),
   z.object({ kind: z.literal("mitigated") }),
   z.object({ kind: z.literal("note"), text: FreeText }),
@@ -55,6 +56,7 @@ export const commandUsage: Record<IncidentCommandKind, string> = {
   run: "/incident run PLAYBOOK [immediate|short-term|long-term] [hosts:GROUP_OR_HOSTS]",
   status: "/incident status [TEXT]",
   commander: "/incident commander @user",
+  severity: "/incident severity sev1|sev2|sev3",
   timeline: "/incident timeline",
   note: "/incident note TEXT",
   mitigated: "/incident mitigated",
@@ -68,6 +70,7 @@ const descriptions: Record<IncidentCommandKind, string> = {
   run: "run a playbook (or one phase of it) on the incident's hosts or the hosts named",
   status: "post a status update (without TEXT: the current status)",
   commander: "hand the incident to a commander",
+  severity: "raise or lower the severity (the status reminders follow it)",
   timeline: "show the incident's timeline",
   note: "add a note to the timeline",
   mitigated: "mark the incident mitigated (impact stopped, still watching)",
@@ -81,6 +84,7 @@ const incidentScoped: ReadonlySet<IncidentCommandKind> = new Set([
   "run",
   "status",
   "commander",
+  "severity",
   "timeline",
   "note",
   "mitigated",
@@ -128,6 +132,7 @@ const verbs: Record<string, VerbParser> = {
   run: parseRun,
   status: (rest) => freeText("status", rest, (value) => ({ kind: "status", text: value })),
   commander: parseCommander,
+  severity: parseSeverity,
   timeline: (rest) => noArguments("timeline", rest, { kind: "timeline" }),
   mitigated: (rest) => noArguments("mitigated", rest, { kind: "mitigated" }),
   note: parseNote,
@@ -189,6 +194,15 @@ function parseCommander(rest: string): ParsedIncidentCommand {
   const user = mentionedUser(rest);
   if (user === null) return usage("commander", `\`${truncate(rest, 40)}\` is not a user.`);
   return ok({ kind: "commander", user });
+}
+
+function parseSeverity(rest: string): ParsedIncidentCommand {
+  const parsed = Severity.safeParse(rest.toLowerCase());
+  if (!parsed.success) {
+    const what = rest === "" ? "Name the new severity." : `\`${truncate(rest, 40)}\` is not one.`;
+    return usage("severity", what);
+  }
+  return ok({ kind: "severity", severity: parsed.data });
 }
 
 function parseNote(rest: string): ParsedIncidentCommand {

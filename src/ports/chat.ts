@@ -63,4 +63,6 @@ export interface Chat {
   ): Promise<void>;
   /** Only this user sees it. */
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  /** The channel's one-line topic (it names the severity, which can change). */
+  setTopic(channel: string, topic: string): Promise<void>;
 }

@@ -9,7 +9,8 @@ export type ChatCall =
   | { kind: "postApprovalCard"; channel: string; card: ApprovalCard }
   | { kind: "updateApprovalCard"; ref: MessageRef; card: ApprovalCard }
   | { kind: "uploadFile"; channel: string; filename: string; content: string }
-  | { kind: "postEphemeral"; channel: string; user: string; text: string };
+  | { kind: "postEphemeral"; channel: string; user: string; text: string }
+  | { kind: "setTopic"; channel: string; topic: string };
 
 /**
  * A Chat that records every call. `failing` makes every call throw (Slack is down), so tests can
@@ -72,6 +73,10 @@ export class FakeChat implements Chat {
   }
   async postEphemeral(channel: string, user: string, text: string): Promise<void> {
     this.record({ kind: "postEphemeral", channel, user, text });
+  }
+
+  async setTopic(channel: string, topic: string): Promise<void> {
+    this.record({ kind: "setTopic", channel, topic });
   }
 
   of<K extends ChatCall["kind"]>(kind: K): Extract<ChatCall, { kind: K }>[] {

@@ -56,6 +56,12 @@ describe("SlackChat over the Web API (fake Slack on loopback)", () => {
     );
   });
 
+  test("the topic follows a change of severity", async () => {
+    const channel = await open();
+    await chat.setTopic(channel, "sev3 · API 502");
+    expect(slack.state.channels.get(channel)?.topic).toBe("sev3 · API 502");
+  });
+
   test("a taken channel name gets a numbered suffix", async () => {
     const other = new webApi.WebClient(slack.token, { slackApiUrl: slack.apiUrl });
     await other.conversations.create({ name: "inc-20261122-api-502-ab12" });

@@ -97,6 +97,10 @@ export class ShellChat implements Chat {
     return ref;
   }
 
+  async setTopic(channel: string, topic: string): Promise<void> {
+    this.say(channel, `topic: ${topic}`);
+  }
+
   async postApprovalCard(channel: string, card: ApprovalCard): Promise<MessageRef> {
     const ref = this.remember({ channel });
     this.showApproval(channel, card);

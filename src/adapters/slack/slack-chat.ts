@@ -244,6 +244,12 @@ export class SlackChat implements Chat {
   }
 
   /** For the extras of a new channel: worth a log line, not worth failing the incident. */
+  async setTopic(channel: string, topic: string): Promise<void> {
+    await this.call("conversations.setTopic", () =>
+      this.client.conversations.setTopic({ channel, topic: cutEnd(topic, MAX_TOPIC) }),
+    );
+  }
+
   private async soft(
     method: string,
     work: () => Promise<unknown>,

@@ -94,6 +94,14 @@ describe("handleIncidentCommand", () => {
     });
     const note = await handleIncidentCommand(h.deps, { ...here, command: parsed("note hi") });
     expect(note).toEqual({ kind: "noted" });
+    const severity = parsed("severity sev2");
+    expect(await handleIncidentCommand(h.deps, { ...here, command: severity })).toEqual({
+      kind: "done",
+    });
+    expect(await handleIncidentCommand(h.deps, { ...here, command: severity })).toMatchObject({
+      kind: "refused",
+      message: expect.stringContaining("sev2 already"),
+    });
     const resolved = await handleIncidentCommand(h.deps, { ...here, command: parsed("resolve") });
     expect(resolved).toMatchObject({ kind: "resolved", incident: { state: "resolved" } });
   });

@@ -3,6 +3,7 @@ import {
   recordAnnouncementFailed,
   refreshIncidentCard,
 } from "../../../src/app/announce-event";
+import { changeSeverity } from "../../../src/app/change-severity";
 import { decideApproval } from "../../../src/app/decide-approval";
 import { declareIncident } from "../../../src/app/declare-incident";
 import { executeHostRun } from "../../../src/app/execute-host-run";
@@ -12,6 +13,7 @@ import { fireClockEntry } from "../../../src/app/fire-clock-entry";
 import { mitigateIncident } from "../../../src/app/mitigate-incident";
 import { resolveIncident } from "../../../src/app/resolve-incident";
 import { tickManualItem } from "../../../src/app/tick-manual-item";
+import { clockEntryName } from "../../../src/domain/phase-clock";
 import { RemoteError } from "../../../src/ports/remote-executor";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
 import { lifecycleHarness, testHosts, type Harness } from "../../fakes/lifecycle-harness";
@@ -211,6 +213,59 @@ describe("the incident lifecycle use cases", () => {
     );
     if (later?.kind !== "clock-entry") throw new Error("no long-term entry");
     expect(await fireClockEntry(h.deps, later)).toBe("skipped");
+  });
+
+  it("changes the severity: the event, the card's record and the reminders still to come", async () => {
+    h = lifecycleHarness({
+      executor,
+      hosts: testHosts(["proxy-1", "proxy-2"]),
+      settings: {
+        reminders: {
+          sev1: { immediate: 5, "short-term": 10, "long-term": 60 },
+          sev2: { immediate: 5, "short-term": 15, "long-term": 60 },
+          sev3: { immediate: 5, "short-term": 15, "long-term": 60 },
+        },
+      },
+    });
+    const { incident } = await declared(h); // sev1, at clock minute 0
+    h.clock.advance(20 * h.deps.settings.phaseMinuteMs);
+    h.queue.scheduled.length = 0;
+
+    const result = await changeSeverity(h.deps, {
+      incident: { channel: incident.channel! },
+      severity: "sev2",
+      by: "U-DECL",
+    });
+
+    expect(result).toMatchObject({ ok: true, value: { from: "sev1", to: "sev2" } });
+    expect((await h.incidents.get(incident.id))?.severity).toBe("sev2");
+    const events = await h.timeline.read(incident.id);
+    expect(events.at(-1)).toMatchObject({
+      type: "severity-changed",
+      summary: "Severity: sev1 → sev2",
+      details: { from: "sev1", to: "sev2" },
+    });
+    // sev1 reminded at 25, 35, 45, 55 (every 10); sev2 at 30 and 45 (every 15). Minute 45 stays,
+    // the reminders already past (minute 5 … 15) are left alone.
+    expect(h.queue.cancelled.sort()).toEqual(
+      [25, 35, 55].map((m) => `${incident.id}/reminder-${m}`).sort(),
+    );
+    expect(
+      h.queue.scheduled.map((j) => (j.kind === "clock-entry" ? clockEntryName(j.entry) : "")),
+    ).toEqual(["reminder-30"]);
+
+    for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
+    expect(h.chat.of("postMessage").map((m) => m.text)).toContain("Severity: sev1 → sev2");
+    expect(h.chat.of("setTopic")).toEqual([
+      { kind: "setTopic", channel: incident.channel, topic: "sev2 · Edge answers 502" },
+    ]);
+
+    const again = await changeSeverity(h.deps, {
+      incident: { channel: incident.channel! },
+      severity: "sev2",
+      by: "U-DECL",
+    });
+    expect(again).toMatchObject({ ok: false, code: "invalid-input" });
   });
 
   it("resolves: cancels every clock entry and renders the postmortem", async () => {
