@@ -96,6 +96,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     settings: {
       ...DEFAULT_SETTINGS,
       phaseMinuteMs: options.config.phaseMinuteMs,
+      reminders: options.config.reminders,
       approvers: options.config.approvers,
       responders: options.config.responders,
       ...options.settings,

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../domain/phase-clock";
+import { Severity } from "../domain/severity";
 
 /**
  * The environment of the external contract (CONTRACT.md, "Configuration"). The only module that
@@ -27,6 +29,36 @@ const positiveInt = (fallback: number) =>
     .pipe(z.string().regex(/^[0-9]+$/, "a whole number"))
     .transform(Number)
     .pipe(z.number().int().positive());
+
+/**
+ * INCIDENT_REMINDERS: `sev1=5/15/60,sev3=15/30/120`, minutes between status reminders in the
+ * immediate, short-term and long-term phases, per severity; a severity not named keeps the
+ * runbook's 5/15/60.
+ */
+const reminders = z
+  .string()
+  .default("")
+  .transform((value, context): RemindersBySeverity => {
+    const result: RemindersBySeverity = { ...DEFAULT_REMINDERS_BY_SEVERITY };
+    for (const part of value
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "")) {
+      const match = /^(\w+)=(\d+)\/(\d+)\/(\d+)$/.exec(part);
+      const severity = Severity.safeParse(match?.[1]);
+      const minutes = (match?.slice(2) ?? []).map(Number);
+      if (!match || !severity.success || minutes.some((m) => m < 1)) {
+        context.addIssue({
+          code: "custom",
+          message: `\`${part.slice(0, 40)}\`: expected SEVERITY=IMMEDIATE/SHORT/LONG minutes, like sev1=5/15/60`,
+        });
+        continue;
+      }
+      const [immediate = 5, shortTerm = 15, longTerm = 60] = minutes;
+      result[severity.data] = { immediate, "short-term": shortTerm, "long-term": longTerm };
+    }
+    return result;
+  });
 
 export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalText,
@@ -58,6 +90,7 @@ export const EnvSchema = z.object({
   INCIDENT_RESPONDERS: idList,
   INCIDENT_APPROVERS: idList,
   PHASE_MINUTE_MS: positiveInt(60_000),
+  INCIDENT_REMINDERS: reminders,
 });
 
 export interface Config {
@@ -76,6 +109,8 @@ export interface Config {
   responders: string[];
   approvers: string[];
   phaseMinuteMs: number;
+  /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
+  reminders: RemindersBySeverity;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -107,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       responders: e.INCIDENT_RESPONDERS,
       approvers: e.INCIDENT_APPROVERS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
+      reminders: e.INCIDENT_REMINDERS,
     },
   };
 }

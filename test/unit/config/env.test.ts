@@ -1,4 +1,5 @@
 import { ConfigError, configFrom, loadConfig, parseDotEnv } from "../../../src/config/env";
+import { DEFAULT_REMINDERS_BY_SEVERITY } from "../../../src/domain/phase-clock";
 
 describe("configuration from the environment", () => {
   it("gives the CONTRACT's defaults for an empty environment", () => {
@@ -20,8 +21,24 @@ describe("configuration from the environment", () => {
         responders: [],
         approvers: [],
         phaseMinuteMs: 60000,
+        reminders: DEFAULT_REMINDERS_BY_SEVERITY,
       },
     });
+  });
+
+  it("takes a reminder cadence per severity, keeping the runbook's for the others", () => {
+    const config = configFrom({ INCIDENT_REMINDERS: " sev1=5/10/30, sev3=15/30/120 " });
+    expect(config.reminders).toEqual({
+      sev1: { immediate: 5, "short-term": 10, "long-term": 30 },
+      sev2: { immediate: 5, "short-term": 15, "long-term": 60 },
+      sev3: { immediate: 15, "short-term": 30, "long-term": 120 },
+    });
+    const result = loadConfig({ INCIDENT_REMINDERS: "sev4=1/2/3,sev1=0/15/60,sev2=5/15" });
+    expect(!result.ok && result.problems).toEqual([
+      expect.stringMatching(/^INCIDENT_REMINDERS: `sev4=1\/2\/3`: expected SEVERITY=/),
+      expect.stringMatching(/^INCIDENT_REMINDERS: `sev1=0\/15\/60`/),
+      expect.stringMatching(/^INCIDENT_REMINDERS: `sev2=5\/15`/),
+    ]);
   });
 
   it("reads every variable and splits the id lists", () => {

@@ -41,6 +41,7 @@ const contractVariables = [
   "INCIDENT_APPROVERS",
   "PHASE_MINUTE_MS",
   "REDIS_PREFIX",
+  "INCIDENT_REMINDERS",
 ];
 
 describe("docker-compose.yml", () => {
