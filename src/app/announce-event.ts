@@ -226,7 +226,7 @@ async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): P
 const MIN_STEP_CHARS = 300;
 
 /** Joins entries in order into bodies of at most `budget` characters (one entry may exceed it). */
-export function packEntries(entries: readonly string[], budget: number): string[] {
+function packEntries(entries: readonly string[], budget: number): string[] {
   const bodies: string[] = [];
   let current = "";
   for (const entry of entries) {
