@@ -64,6 +64,11 @@ describe("incident-bot shell", () => {
         await lab.fix("proxy-2");
         await shell.waitFor(/\[a\]pprove \/ \[d\]eny apr-\S+graceful-reload/, LONG);
 
+        // More users are hit than first thought: the severity goes up, and the topic with it.
+        shell.type("/incident severity sev1");
+        await shell.waitFor(/^bot> \[#inc-[^\]]+\] Severity: sev2 → sev1/);
+        await shell.waitFor(/^bot> \[#inc-[^\]]+\] topic: sev1 · API 502s/);
+
         shell.type("a graceful-reload");
         await shell.waitFor(/^bot> \[#inc-[^\]]+\] \(only you\) .*\(not-an-approver\)/);
 
