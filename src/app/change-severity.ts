@@ -1,10 +1,11 @@
 import { person } from "../domain/incident";
-import { clockEntries, clockEntryName, dueAt, type ClockEntry } from "../domain/phase-clock";
+import { clockEntries, clockEntryName, type ClockEntry } from "../domain/phase-clock";
 import type { Severity } from "../domain/severity";
 import type { IncidentRef } from "./find-incident";
 import { findOpenIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { scheduleClockEntries } from "./schedule-phase-clock";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 /**
@@ -49,15 +50,10 @@ export async function changeSeverity(
     incident.id,
     before.map(clockEntryName).filter((name) => !keep.has(name)),
   );
-  await deps.queue.scheduleMany(
-    after
-      .filter((entry) => !had.has(clockEntryName(entry)))
-      .map((entry) => ({
-        kind: "clock-entry" as const,
-        incidentId: incident.id,
-        entry,
-        dueAt: dueAt(incident.declaredAt, entry.minute, deps.settings.phaseMinuteMs),
-      })),
+  await scheduleClockEntries(
+    deps,
+    incident,
+    after.filter((entry) => !had.has(clockEntryName(entry))),
   );
   return succeed({ incidentId: incident.id, from, to: input.severity });
 }

@@ -1,10 +1,20 @@
 import type { Incident } from "../domain/incident";
-import { clockEntries, clockEntryName, dueAt } from "../domain/phase-clock";
+import { clockEntries, clockEntryName, dueAt, type ClockEntry } from "../domain/phase-clock";
 import type { LifecycleDeps } from "./lifecycle-deps";
 
 /** Every phase change and reminder of the incident, scheduled as delayed jobs (deterministic ids). */
 export async function schedulePhaseClock(deps: LifecycleDeps, incident: Incident): Promise<number> {
   const entries = clockEntries(deps.settings.reminders[incident.severity]);
+  await scheduleClockEntries(deps, incident, entries);
+  return entries.length;
+}
+
+/** Schedules these entries of the incident's clock, each due at its minute since declaration. */
+export async function scheduleClockEntries(
+  deps: LifecycleDeps,
+  incident: Pick<Incident, "id" | "declaredAt">,
+  entries: readonly ClockEntry[],
+): Promise<void> {
   await deps.queue.scheduleMany(
     entries.map((entry) => ({
       kind: "clock-entry" as const,
@@ -13,7 +23,6 @@ export async function schedulePhaseClock(deps: LifecycleDeps, incident: Incident
       dueAt: dueAt(incident.declaredAt, entry.minute, deps.settings.phaseMinuteMs),
     })),
   );
-  return entries.length;
 }
 
 /** Names of every clock entry of the incident (to cancel them all). */
