@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../domain/phase-clock";
+import {
+  DEFAULT_REMINDERS_BY_SEVERITY,
+  ReminderIntervals,
+  type RemindersBySeverity,
+} from "../domain/phase-clock";
 import { Severity } from "../domain/severity";
 
 /**
@@ -46,16 +50,19 @@ const reminders = z
       .filter((p) => p !== "")) {
       const match = /^(\w+)=(\d+)\/(\d+)\/(\d+)$/.exec(part);
       const severity = Severity.safeParse(match?.[1]);
-      const minutes = (match?.slice(2) ?? []).map(Number);
-      if (!match || !severity.success || minutes.some((m) => m < 1)) {
+      const intervals = ReminderIntervals.safeParse({
+        immediate: Number(match?.[2]),
+        "short-term": Number(match?.[3]),
+        "long-term": Number(match?.[4]),
+      });
+      if (!severity.success || !intervals.success) {
         context.addIssue({
           code: "custom",
           message: `\`${part.slice(0, 40)}\`: expected SEVERITY=IMMEDIATE/SHORT/LONG minutes, like sev1=5/15/60`,
         });
         continue;
       }
-      const [immediate = 5, shortTerm = 15, longTerm = 60] = minutes;
-      result[severity.data] = { immediate, "short-term": shortTerm, "long-term": longTerm };
+      result[severity.data] = intervals.data;
     }
     return result;
   });
