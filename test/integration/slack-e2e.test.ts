@@ -223,6 +223,19 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
         APPROVE_ACTION,
       );
 
+      // The severity goes up: announced in the channel, and the topic follows.
+      expect((await command("severity sev1", ALICE, channel.id)).status).toBe(200);
+      await slack.waitFor(
+        () => slack.state.history(channel.id).find((m) => m.text === "Severity: sev2 → sev1"),
+        "the severity message",
+        LONG,
+      );
+      await slack.waitFor(
+        () => slack.state.channels.get(channel.id)?.topic === "sev1 · API 502s",
+        "the new topic",
+        LONG,
+      );
+
       // A forged resolve changes nothing.
       expect((await command("resolve forged", BOB, channel.id, "wrong")).status).toBe(401);
       expect((await runtime.deps.incidents.get(incident.id))?.state).toBe("open");
