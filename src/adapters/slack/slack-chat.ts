@@ -68,14 +68,18 @@ export class SlackChat implements Chat {
     const channel = known ?? (await this.createChannel(base));
     this.channelsByName.set(base, channel);
     // The channel exists now: a failure below must not make a retry open a second channel.
-    await this.soft("conversations.setTopic", () =>
-      this.client.conversations.setTopic({ channel, topic: cutEnd(input.topic, MAX_TOPIC) }),
-    );
+    await this.soft("conversations.setTopic", () => this.setTopic(channel, input.topic));
     await this.soft("conversations.setPurpose", () =>
       this.client.conversations.setPurpose({ channel, purpose: cutEnd(input.purpose, MAX_TOPIC) }),
     );
     await this.invite(channel, input.members);
     return channel;
+  }
+
+  async setTopic(channel: string, topic: string): Promise<void> {
+    await this.call("conversations.setTopic", () =>
+      this.client.conversations.setTopic({ channel, topic: cutEnd(topic, MAX_TOPIC) }),
+    );
   }
 
   async postIncidentCard(channel: string, card: IncidentCard): Promise<MessageRef> {
@@ -244,12 +248,6 @@ export class SlackChat implements Chat {
   }
 
   /** For the extras of a new channel: worth a log line, not worth failing the incident. */
-  async setTopic(channel: string, topic: string): Promise<void> {
-    await this.call("conversations.setTopic", () =>
-      this.client.conversations.setTopic({ channel, topic: cutEnd(topic, MAX_TOPIC) }),
-    );
-  }
-
   private async soft(
     method: string,
     work: () => Promise<unknown>,
