@@ -7,7 +7,7 @@ export interface HealthReport {
   checks: Record<string, string>;
 }
 
-export const HEALTH_PATH = "/healthz";
+const HEALTH_PATH = "/healthz";
 
 /**
  * `GET /healthz` beside Bolt's own endpoint, for a load balancer or an orchestrator's probes:

@@ -1,7 +1,7 @@
 /** The Slack adapter's public surface, for main.ts. */
 export { SlackChat, type SlackChatOptions } from "./slack-chat";
 export { SlackChatError } from "./slack-chat-error";
-export { HEALTH_PATH, type HealthReport } from "./health-route";
+export type { HealthReport } from "./health-route";
 export {
   createSlackApp,
   createSlackClient,
