@@ -148,11 +148,11 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       );
       return updateApproval(deps, c, e.details.approvalId);
     case "phase-changed":
-    case "status-update": {
-      const text = await statusText(deps, c);
-      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, text));
+    case "status-update":
+      await sendOnce(deps, c, "message", async () =>
+        deps.chat.postMessage(c.channel, await statusText(deps, c)),
+      );
       return;
-    }
     case "severity-changed":
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
       await deps.chat.setTopic(c.channel, incidentTopic(c.incident));
@@ -163,20 +163,21 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
       return;
     case "resolved": {
-      const text = `${e.summary}\n${(await figures(deps, c)).join("\n")}`;
-      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, text));
-      const content = renderPostmortem(
-        c.incident,
-        await c.events(),
-        c.now,
-        deps.settings.phaseMinuteMs,
-        deps.settings.targets,
+      // Each text is rendered only when it still has to go out: a retry skips what was sent.
+      await sendOnce(deps, c, "message", async () =>
+        deps.chat.postMessage(c.channel, `${e.summary}\n${(await figures(deps, c)).join("\n")}`),
       );
-      await sendOnce(deps, c, "postmortem", () =>
+      await sendOnce(deps, c, "postmortem", async () =>
         deps.chat.uploadFile(c.channel, {
           filename: `postmortem-${c.incident.id}.md`,
           title: `Postmortem draft: ${c.incident.title}`,
-          content,
+          content: renderPostmortem(
+            c.incident,
+            await c.events(),
+            c.now,
+            deps.settings.phaseMinuteMs,
+            deps.settings.targets,
+          ),
         }),
       );
       return;
