@@ -3,7 +3,8 @@ import { describeKeyFigures, keyFigures } from "../domain/key-figures";
 import { incidentProgress, progressSummary } from "../domain/incident-progress";
 import { renderPostmortem } from "../domain/postmortem";
 import type { TimelineEvent } from "../domain/timeline";
-import { capText } from "../domain/timeline-render";
+import { joinMessages, strong, type MessageText } from "../domain/message-text";
+import { capText, describeEvent } from "../domain/timeline-render";
 import type { AnnounceJob } from "../ports/job-queue";
 import { buildApprovalCard, buildIncidentCard } from "./build-incident-card";
 import { incidentTopic, openChannel } from "./declare-incident";
@@ -129,10 +130,12 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       return;
     case "diagnosis":
       await sendOnce(deps, c, "message", () =>
-        deps.chat.postMessage(
-          c.channel,
-          `*Diagnosis:* ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n_Recommendation:_ ${e.details.diagnosis.recommendation}`,
-        ),
+        deps.chat.postMessage(c.channel, [
+          strong("Diagnosis:"),
+          ` ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n`,
+          strong("Recommendation:"),
+          ` ${e.details.diagnosis.recommendation}`,
+        ]),
       );
       await postRunOutputs(deps, c, e.details.runId);
       return;
@@ -154,18 +157,21 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       );
       return;
     case "severity-changed":
-      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
       await deps.chat.setTopic(c.channel, incidentTopic(c.incident));
       return;
     case "commander-set":
     case "note":
     case "state-changed":
-      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
       return;
     case "resolved": {
       // Each text is rendered only when it still has to go out: a retry skips what was sent.
       await sendOnce(deps, c, "message", async () =>
-        deps.chat.postMessage(c.channel, `${e.summary}\n${(await figures(deps, c)).join("\n")}`),
+        deps.chat.postMessage(
+          c.channel,
+          joinMessages([describeEvent(e), ...(await figures(deps, c))], "\n"),
+        ),
       );
       await sendOnce(deps, c, "postmortem", async () =>
         deps.chat.uploadFile(c.channel, {
@@ -265,15 +271,18 @@ async function figures(deps: LifecycleDeps, c: Context): Promise<string[]> {
 }
 
 /** A phase change or status update says what is done, what is open, and the key figures. */
-async function statusText(deps: LifecycleDeps, c: Context): Promise<string> {
-  const text = c.event.type === "status-update" ? c.event.details.text : `*${c.event.summary}*`;
+async function statusText(deps: LifecycleDeps, c: Context): Promise<MessageText> {
+  const text = c.event.type === "status-update" ? c.event.details.text : [strong(c.event.summary)];
   const { done, open } = progressSummary(incidentProgress(await c.events()));
-  return [
-    text,
-    `Done (${done.length}): ${done.join(", ") || "nothing yet"}`,
-    `Open (${open.length}): ${open.join(", ") || "nothing"}`,
-    ...(await figures(deps, c)),
-  ].join("\n");
+  return joinMessages(
+    [
+      text,
+      `Done (${done.length}): ${done.join(", ") || "nothing yet"}`,
+      `Open (${open.length}): ${open.join(", ") || "nothing"}`,
+      ...(await figures(deps, c)),
+    ],
+    "\n",
+  );
 }
 
 async function postApproval(deps: LifecycleDeps, c: Context, approvalId: string): Promise<void> {

@@ -61,7 +61,7 @@ export async function decideApproval(
           key: `approval-decided:${approval.id}`,
           at: now,
           actor: person(input.by),
-          summary: `<@${input.by}> approved ${approval.title} on ${approval.hosts.join(", ")}`,
+          summary: `Approved ${approval.title} on ${approval.hosts.join(", ")}`,
           details: { approvalId: approval.id, by: input.by },
         }
       : {
@@ -69,7 +69,7 @@ export async function decideApproval(
           key: `approval-decided:${approval.id}`,
           at: now,
           actor: person(input.by),
-          summary: `<@${input.by}> denied ${approval.title}`,
+          summary: `Denied ${approval.title}`,
           details: { approvalId: approval.id, by: input.by },
         },
   );

@@ -1,6 +1,7 @@
 import { Incident, person } from "../domain/incident";
 import { incidentChannelName, makeIncidentId } from "../domain/incident-id";
 import { runIdFor } from "../domain/incident-run";
+import { personNamed } from "../domain/message-text";
 import { DEFAULT_SEVERITY, type Severity } from "../domain/severity";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { schedulePhaseClock } from "./schedule-phase-clock";
@@ -89,7 +90,7 @@ export async function openChannel(
     channel = await deps.chat.createIncidentChannel({
       name: incidentChannelName(incident.id),
       topic: incidentTopic(incident),
-      purpose: `Incident ${incident.id}, declared by <@${incident.declaredBy}>`,
+      purpose: [`Incident ${incident.id}, declared by `, personNamed(incident.declaredBy)],
       members: [...new Set([incident.declaredBy, ...deps.settings.responders])],
     });
   } catch (error) {

@@ -22,7 +22,7 @@ export async function setCommander(
     key: `commander-${deps.clock.now()}-${deps.randomSuffix()}`,
     at: deps.clock.now(),
     actor: person(input.by),
-    summary: `Commander: <@${commander}>`,
+    summary: `Commander: ${commander}`,
     details: { commander },
   });
   return succeed({ incidentId: found.value.id, commander });

@@ -2,7 +2,8 @@ import type { Incident } from "../domain/incident";
 import { keyFigures, type KeyFigures } from "../domain/key-figures";
 import { renderPostmortem } from "../domain/postmortem";
 import type { TimelineEvent } from "../domain/timeline";
-import { renderTimelineText } from "../domain/timeline-render";
+import type { TextPart } from "../domain/message-text";
+import { timelineText } from "../domain/timeline-render";
 import type { IncidentRef } from "./find-incident";
 import { findIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -11,8 +12,8 @@ import { succeed, type UseCaseResult } from "./use-case-result";
 export interface TimelineView {
   incident: Incident;
   events: TimelineEvent[];
-  /** One line per event. */
-  text: string;
+  /** One line per event, summaries as plain text (each surface names the actors its own way). */
+  text: TextPart[];
   figures: KeyFigures;
   /** The postmortem draft in Markdown, as it would be rendered now. */
   postmortem: string;
@@ -31,7 +32,7 @@ export async function showTimeline(
   return succeed({
     incident: found.value,
     events,
-    text: renderTimelineText(events),
+    text: timelineText(events),
     figures: keyFigures(events, now, phaseMinuteMs, targets),
     postmortem: renderPostmortem(found.value, events, now, phaseMinuteMs, targets),
   });

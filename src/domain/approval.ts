@@ -106,7 +106,8 @@ export function alreadyDecided(current: ApprovalDecision): DecisionCheck {
   if (current.state === "expired") {
     return { ok: false, code: "expired", message: "This request has expired; ask again." };
   }
-  const who = current.by ? ` by <@${current.by}>` : "";
+  // Plain text like every message a use case returns; the chat surface escapes it.
+  const who = current.by ? ` by @${current.by}` : "";
   return {
     ok: false,
     code: "already-decided",

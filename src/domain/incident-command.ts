@@ -99,7 +99,8 @@ export function helpText(): string {
   const lines = (Object.keys(commandUsage) as IncidentCommandKind[]).map(
     (kind) => `• \`${commandUsage[kind]}\`: ${descriptions[kind]}`,
   );
-  return ["*/incident commands*", ...lines].join("\n");
+  // Plain text like every domain message (each surface escapes it); backticks read well in both.
+  return ["/incident commands:", ...lines].join("\n");
 }
 
 /** The message for a command used outside an incident channel. */
@@ -107,20 +108,39 @@ export function outsideIncidentText(kind: IncidentCommandKind): string {
   return `\`/incident ${kind}\` works in an incident channel. Declare one with \`${commandUsage.declare}\`.`;
 }
 
-export function parseIncidentCommand(raw: string): ParsedIncidentCommand {
-  const text = unescapeSlack(raw).replace(/\s+/g, " ").trim();
+/**
+ * How the command text arrives. `slack`: as Slack sends a slash command with escaping on
+ * (`&amp; &lt; &gt;`, mentions as `<@U123|name>`, links as `<https://…|label>`). `plain`: as
+ * typed (the terminal shell).
+ */
+export type CommandSyntax = "slack" | "plain";
+
+/**
+ * Free text (titles, notes, status and resolve text) comes out as the person typed it: Slack's
+ * escaping is read, never undone into markup, so `<!channel>` typed in a note is the text
+ * `<!channel>`, and `@channel` (which Slack sends as `<!channel>`) is the text `@channel`; each
+ * surface escapes it again when it shows it. Only `commander` reads a mention, as a user id.
+ */
+export function parseIncidentCommand(
+  raw: string,
+  syntax: CommandSyntax = "plain",
+): ParsedIncidentCommand {
+  const text = raw.replace(/\s+/g, " ").trim();
   if (text === "") return ok({ kind: "help", topic: null });
   const space = text.indexOf(" ");
   const verb = (space === -1 ? text : text.slice(0, space)).toLowerCase();
   const rest = space === -1 ? "" : text.slice(space + 1).trim();
+  const typed = syntax === "slack" ? typedText : (free: string) => free;
   const parser = verbs[verb];
   if (!parser) {
-    return fail(`Unknown subcommand \`${truncate(verb, 40)}\`.`, helpText());
+    return fail(`Unknown subcommand \`${truncate(typed(verb), 40)}\`.`, helpText());
   }
-  return parser(rest);
+  return parser(rest, typed);
 }
 
-type VerbParser = (rest: string) => ParsedIncidentCommand;
+/** Reads text the way it was typed (see CommandSyntax). */
+type Typed = (text: string) => string;
+type VerbParser = (rest: string, typed: Typed) => ParsedIncidentCommand;
 
 const parseHelp: VerbParser = (rest) =>
   ok({ kind: "help", topic: rest === "" ? null : rest.toLowerCase() });
@@ -130,17 +150,19 @@ const verbs: Record<string, VerbParser> = {
   "?": parseHelp,
   declare: parseDeclare,
   run: parseRun,
-  status: (rest) => freeText("status", rest, (value) => ({ kind: "status", text: value })),
+  status: (rest, typed) =>
+    freeText("status", typed(rest), (value) => ({ kind: "status", text: value })),
   commander: parseCommander,
   severity: parseSeverity,
   timeline: (rest) => noArguments("timeline", rest, { kind: "timeline" }),
   mitigated: (rest) => noArguments("mitigated", rest, { kind: "mitigated" }),
   note: parseNote,
-  resolve: (rest) => freeText("resolve", rest, (value) => ({ kind: "resolve", summary: value })),
+  resolve: (rest, typed) =>
+    freeText("resolve", typed(rest), (value) => ({ kind: "resolve", summary: value })),
   list: (rest) => noArguments("list", rest, { kind: "list" }),
 };
 
-function parseDeclare(rest: string): ParsedIncidentCommand {
+function parseDeclare(rest: string, typed: Typed): ParsedIncidentCommand {
   const words = rest === "" ? [] : rest.split(" ");
   let severity: Severity | null = null;
   let hosts: string[] | null = null;
@@ -152,25 +174,25 @@ function parseDeclare(rest: string): ParsedIncidentCommand {
       severity = sev.data;
     } else if (isHostsWord(word)) {
       if (hosts !== null) return usage("declare", "Give `hosts:` once.");
-      const parsed = parseHosts(word);
+      const parsed = parseHosts(word, typed);
       if (typeof parsed === "string") return usage("declare", parsed);
       hosts = parsed;
     } else {
       titleWords.push(word);
     }
   }
-  const title = stripQuotes(titleWords.join(" "));
+  const title = stripQuotes(typed(titleWords.join(" ")));
   if (title === "") return usage("declare", "The incident needs a title.");
   if (title.length > 200) return usage("declare", "Keep the title under 200 characters.");
   return ok({ kind: "declare", title, severity: severity ?? DEFAULT_SEVERITY, hosts: hosts ?? [] });
 }
 
-function parseRun(rest: string): ParsedIncidentCommand {
+function parseRun(rest: string, typed: Typed): ParsedIncidentCommand {
   const words = rest === "" ? [] : rest.split(" ");
   const [playbook, ...others] = words;
   if (playbook === undefined) return usage("run", "Name the playbook to run.");
   if (!PLAYBOOK.test(playbook)) {
-    return usage("run", `\`${truncate(playbook, 40)}\` is not a playbook name.`);
+    return usage("run", `\`${truncate(typed(playbook), 40)}\` is not a playbook name.`);
   }
   let phase: Phase | null = null;
   let hosts: string[] = [];
@@ -179,35 +201,39 @@ function parseRun(rest: string): ParsedIncidentCommand {
     if (parsedPhase.success && phase === null) {
       phase = parsedPhase.data;
     } else if (isHostsWord(word) && hosts.length === 0) {
-      const parsed = parseHosts(word);
+      const parsed = parseHosts(word, typed);
       if (typeof parsed === "string") return usage("run", parsed);
       hosts = parsed;
     } else {
-      return usage("run", `Unexpected \`${truncate(word, 40)}\`.`);
+      return usage("run", `Unexpected \`${truncate(typed(word), 40)}\`.`);
     }
   }
   return ok({ kind: "run", playbook, phase, hosts });
 }
 
-function parseCommander(rest: string): ParsedIncidentCommand {
+function parseCommander(rest: string, typed: Typed): ParsedIncidentCommand {
   if (rest === "") return usage("commander", "Name the new commander.");
   const user = mentionedUser(rest);
-  if (user === null) return usage("commander", `\`${truncate(rest, 40)}\` is not a user.`);
+  if (user === null) {
+    return usage("commander", `\`${truncate(typed(rest), 40)}\` is not a user.`);
+  }
   return ok({ kind: "commander", user });
 }
 
-function parseSeverity(rest: string): ParsedIncidentCommand {
+function parseSeverity(rest: string, typed: Typed): ParsedIncidentCommand {
   const parsed = Severity.safeParse(rest.toLowerCase());
   if (!parsed.success) {
-    const what = rest === "" ? "Name the new severity." : `\`${truncate(rest, 40)}\` is not one.`;
+    const what =
+      rest === "" ? "Name the new severity." : `\`${truncate(typed(rest), 40)}\` is not one.`;
     return usage("severity", what);
   }
   return ok({ kind: "severity", severity: parsed.data });
 }
 
-function parseNote(rest: string): ParsedIncidentCommand {
-  if (rest === "") return usage("note", "Write the note after `note`.");
-  return freeText("note", rest, (value) => ({ kind: "note", text: value ?? rest }));
+function parseNote(rest: string, typed: Typed): ParsedIncidentCommand {
+  const text = typed(rest);
+  if (text === "") return usage("note", "Write the note after `note`.");
+  return freeText("note", text, (value) => ({ kind: "note", text: value ?? text }));
 }
 
 /**
@@ -243,7 +269,7 @@ function isHostsWord(word: string): boolean {
 }
 
 /** `hosts:edge` or `hosts:proxy-1,proxy-2`. Returns the names or a reason. */
-function parseHosts(word: string): string[] | string {
+function parseHosts(word: string, typed: Typed): string[] | string {
   const names = word
     .slice("hosts:".length)
     .split(",")
@@ -251,13 +277,39 @@ function parseHosts(word: string): string[] | string {
     .filter((name) => name !== "");
   if (names.length === 0) return "`hosts:` needs a group or host names, e.g. `hosts:edge`.";
   const bad = names.find((name) => !NAME.test(name));
-  if (bad !== undefined) return `\`${truncate(bad, 40)}\` is not a host or group name.`;
+  if (bad !== undefined) return `\`${truncate(typed(bad), 40)}\` is not a host or group name.`;
   return [...new Set(names)];
 }
 
-/** Slack escapes &, < and > in command text; links and mentions keep their angle brackets. */
-function unescapeSlack(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const entities: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">" };
+
+/**
+ * Slack's command text as the person typed it. Slack escapes what was typed (`&lt;` for `<`) and
+ * writes what it recognised in angle brackets: `<@U1|alice>` (typed `@alice`), `<#C1|ops>`,
+ * `<!channel>` (typed `@channel`), `<https://x|label>`. One pass, so an entity is decoded once
+ * and a decoded `<` never starts a token.
+ */
+function typedText(slack: string): string {
+  return slack.replace(/<([^<>]*)>|&(?:amp|lt|gt);/g, (whole, token?: string) =>
+    token === undefined ? (entities[whole] ?? whole) : shownAs(token),
+  );
+}
+
+/** What Slack shows for one of its `<…>` tokens. */
+function shownAs(token: string): string {
+  const bar = token.indexOf("|");
+  const target = decodeEntities(bar === -1 ? token : token.slice(0, bar));
+  const label = bar === -1 ? null : decodeEntities(token.slice(bar + 1));
+  if (target.startsWith("@") || target.startsWith("#")) {
+    return label === null ? target : `${target[0]}${label.replace(/^[@#]/, "")}`;
+  }
+  if (target.startsWith("!")) return label ?? `@${target.slice(1).split("^")[0] ?? ""}`;
+  if (label === null || target.endsWith(label)) return label ?? target;
+  return `${label} (${target})`;
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => entities[entity] ?? entity);
 }
 
 function stripQuotes(text: string): string {

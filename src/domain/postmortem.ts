@@ -7,7 +7,10 @@ import { actorName, clockTime } from "./timeline-render";
 /**
  * The postmortem draft in Markdown: summary, impact, timeline, diagnosis, actions and follow-ups
  * (the long-term manual items). A pure function of the incident and its timeline, so it can be
- * re-rendered at any time and always agrees with the timeline.
+ * re-rendered at any time and always agrees with the timeline. Everything it quotes (titles,
+ * notes, summaries, host and upstream names) goes through `md`, so a Markdown viewer shows it as
+ * written: no link, image, HTML or heading it carries takes effect, and no `<…>` is left for chat
+ * to read as a mention.
  */
 export function renderPostmortem(
   incident: Incident,
@@ -18,25 +21,25 @@ export function renderPostmortem(
 ): string {
   const figures = keyFigures(events, now, phaseMinuteMs, targets);
   return [
-    `# Postmortem: ${incident.title}`,
+    `# Postmortem: ${md(incident.title)}`,
     "",
-    `Incident \`${incident.id}\` · ${incident.severity} · state ${incident.state} · commander ${incident.commander ? `<@${incident.commander}>` : "none"}`,
+    `Incident \`${incident.id}\` · ${incident.severity} · state ${incident.state} · commander ${incident.commander ? md(`@${incident.commander}`) : "none"}`,
     "",
     "## Summary",
     "",
-    incident.summary ?? "_No summary yet._",
+    incident.summary ? mdParagraph(incident.summary) : "_No summary yet._",
     "",
     "## Impact",
     "",
-    `- Hosts: ${incident.hosts.length > 0 ? incident.hosts.join(", ") : "not given"}`,
-    `- Declared ${new Date(incident.declaredAt).toISOString()} by <@${incident.declaredBy}>`,
+    `- Hosts: ${incident.hosts.length > 0 ? md(incident.hosts.join(", ")) : "not given"}`,
+    `- Declared ${new Date(incident.declaredAt).toISOString()} by ${md(`@${incident.declaredBy}`)}`,
     ...describeKeyFigures(figures).map((line) => `- ${line}`),
     "",
     "## Timeline",
     "",
     "| time | who | what |",
     "| --- | --- | --- |",
-    ...events.map((e) => `| ${clockTime(e.at)} | ${actorName(e.actor)} | ${cell(e.summary)} |`),
+    ...events.map((e) => `| ${clockTime(e.at)} | ${md(actorName(e.actor))} | ${md(e.summary)} |`),
     "",
     "## Diagnosis",
     "",
@@ -53,16 +56,38 @@ export function renderPostmortem(
   ].join("\n");
 }
 
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+/**
+ * Quoted text inline: the punctuation that formats or links mid-line backslash-escaped (CommonMark
+ * allows it for any ASCII punctuation; `|` for the table), `& < >` as entities (no HTML, no
+ * autolink, no chat mention), line breaks as spaces (one table cell, one list item).
+ */
+export function md(text: string): string {
+  return text
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replace(/\s*\n\s*/g, " ");
+}
+
+/** Quoted text that may run over several lines (the resolve summary): each line escaped. */
+function mdParagraph(text: string): string {
+  return text
+    .split("\n")
+    .map((line) =>
+      md(line)
+        .replace(/^(\s*)([#+=-])/, "$1\\$2")
+        .replace(/^(\s*\d+)([.)])/, "$1\\$2"),
+    )
+    .join("  \n");
 }
 
 function diagnosisLines(events: readonly TimelineEvent[]): string[] {
   const diagnoses = events.filter((e) => e.type === "diagnosis");
   if (diagnoses.length === 0) return ["_No diagnosis was recorded._"];
   return diagnoses.flatMap((e) => [
-    `- **${e.details.diagnosis.cause}** on ${e.details.diagnosis.hosts.join(", ") || "no host"}: ${e.details.diagnosis.summary}`,
-    `  - Recommendation: ${e.details.diagnosis.recommendation}`,
+    `- **${e.details.diagnosis.cause}** on ${md(e.details.diagnosis.hosts.join(", ")) || "no host"}: ${md(e.details.diagnosis.summary)}`,
+    `  - Recommendation: ${md(e.details.diagnosis.recommendation)}`,
   ]);
 }
 
@@ -70,10 +95,10 @@ function actionLines(events: readonly TimelineEvent[]): string[] {
   const lines: string[] = [];
   for (const e of events) {
     if (e.type === "approval-granted" || e.type === "approval-denied") {
-      lines.push(`- ${clockTime(e.at)} ${e.summary}`);
+      lines.push(`- ${clockTime(e.at)} ${md(`${actorName(e.actor)}: ${e.summary}`)}`);
     } else if (e.type === "remediation-finished") {
       lines.push(
-        `- ${clockTime(e.at)} ${e.details.stepId} on ${e.details.host}: precheck ${e.details.precheck}, action ${e.details.action}, verification ${e.details.verification}`,
+        `- ${clockTime(e.at)} ${md(`${e.details.stepId} on ${e.details.host}`)}: precheck ${e.details.precheck}, action ${e.details.action}, verification ${e.details.verification}`,
       );
     } else if (e.type === "state-changed") {
       lines.push(`- ${clockTime(e.at)} state ${e.details.from} → ${e.details.to}`);
@@ -85,5 +110,5 @@ function actionLines(events: readonly TimelineEvent[]): string[] {
 function followUpLines(events: readonly TimelineEvent[]): string[] {
   const items = incidentProgress(events, "long-term").filter((i) => i.kind === "manual");
   if (items.length === 0) return ["_No long-term follow-ups were listed._"];
-  return items.map((i) => `- [${i.states["*"] === "ticked" ? "x" : " "}] ${i.title}`);
+  return items.map((i) => `- [${i.states["*"] === "ticked" ? "x" : " "}] ${md(i.title)}`);
 }

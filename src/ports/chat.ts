@@ -1,10 +1,14 @@
 import type { Incident } from "../domain/incident";
 import type { ItemState } from "../domain/incident-progress";
+import type { MessageText } from "../domain/message-text";
 import type { Diagnosis } from "../domain/step-result";
 
 /**
  * Where responders talk. Slack implements it with the Web API; the terminal shell implements it as
- * text. The use cases hand it views (plain data) and never know how they are rendered.
+ * text. The use cases hand it views (plain data) and never know how they are rendered. Every
+ * string that crosses this port is plain text, never markup: each implementation escapes it for
+ * its surface (Slack's `&amp; &lt; &gt;`, control characters out of a terminal), and only the
+ * parts of a MessageText (a person, emphasis) become markup.
  */
 export interface ChecklistItem {
   stepId: string;
@@ -39,7 +43,7 @@ export interface ApprovalCard {
 export interface NewIncidentChannel {
   name: string;
   topic: string;
-  purpose: string;
+  purpose: MessageText;
   /** Chat user ids to invite: the declarer and the responders. */
   members: string[];
 }
@@ -53,8 +57,8 @@ export interface Chat {
   postIncidentCard(channel: string, card: IncidentCard): Promise<MessageRef>;
   updateIncidentCard(ref: MessageRef, card: IncidentCard): Promise<void>;
   /** A reply in the incident message's thread (step output, capped, as code). */
-  postThreadReply(ref: MessageRef, text: string, code?: string): Promise<void>;
-  postMessage(channel: string, text: string): Promise<MessageRef>;
+  postThreadReply(ref: MessageRef, text: MessageText, code?: string): Promise<void>;
+  postMessage(channel: string, text: MessageText): Promise<MessageRef>;
   postApprovalCard(channel: string, card: ApprovalCard): Promise<MessageRef>;
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
   uploadFile(
@@ -62,7 +66,7 @@ export interface Chat {
     file: { filename: string; title: string; content: string },
   ): Promise<void>;
   /** Only this user sees it. */
-  postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  postEphemeral(channel: string, user: string, text: MessageText): Promise<void>;
   /** The channel's one-line topic (it names the severity, which can change). */
   setTopic(channel: string, topic: string): Promise<void>;
 }

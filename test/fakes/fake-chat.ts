@@ -1,15 +1,21 @@
 import type { ApprovalCard, Chat, IncidentCard, MessageRef } from "../../src/ports/chat";
+import {
+  plainMessage,
+  textParts,
+  type MessageText,
+  type TextPart,
+} from "../../src/domain/message-text";
 
 export type ChatCall =
   | { kind: "createIncidentChannel"; name: string; members: string[] }
   | { kind: "postIncidentCard"; channel: string; card: IncidentCard }
   | { kind: "updateIncidentCard"; ref: MessageRef; card: IncidentCard }
-  | { kind: "postThreadReply"; ref: MessageRef; text: string; code?: string }
-  | { kind: "postMessage"; channel: string; text: string }
+  | { kind: "postThreadReply"; ref: MessageRef; text: string; parts: TextPart[]; code?: string }
+  | { kind: "postMessage"; channel: string; text: string; parts: TextPart[] }
   | { kind: "postApprovalCard"; channel: string; card: ApprovalCard }
   | { kind: "updateApprovalCard"; ref: MessageRef; card: ApprovalCard }
   | { kind: "uploadFile"; channel: string; filename: string; content: string }
-  | { kind: "postEphemeral"; channel: string; user: string; text: string }
+  | { kind: "postEphemeral"; channel: string; user: string; text: string; parts: TextPart[] }
   | { kind: "setTopic"; channel: string; topic: string };
 
 /**
@@ -51,11 +57,16 @@ export class FakeChat implements Chat {
   async updateIncidentCard(ref: MessageRef, card: IncidentCard): Promise<void> {
     this.record({ kind: "updateIncidentCard", ref, card });
   }
-  async postThreadReply(ref: MessageRef, text: string, code?: string): Promise<void> {
-    this.record({ kind: "postThreadReply", ref, text, ...(code !== undefined ? { code } : {}) });
+  async postThreadReply(ref: MessageRef, text: MessageText, code?: string): Promise<void> {
+    this.record({
+      kind: "postThreadReply",
+      ref,
+      ...recorded(text),
+      ...(code !== undefined ? { code } : {}),
+    });
   }
-  async postMessage(channel: string, text: string): Promise<MessageRef> {
-    this.record({ kind: "postMessage", channel, text });
+  async postMessage(channel: string, text: MessageText): Promise<MessageRef> {
+    this.record({ kind: "postMessage", channel, ...recorded(text) });
     return this.ref(`${channel}/msg`);
   }
   async postApprovalCard(channel: string, card: ApprovalCard): Promise<MessageRef> {
@@ -71,8 +82,8 @@ export class FakeChat implements Chat {
   ): Promise<void> {
     this.record({ kind: "uploadFile", channel, filename: file.filename, content: file.content });
   }
-  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
-    this.record({ kind: "postEphemeral", channel, user, text });
+  async postEphemeral(channel: string, user: string, text: MessageText): Promise<void> {
+    this.record({ kind: "postEphemeral", channel, user, ...recorded(text) });
   }
 
   async setTopic(channel: string, topic: string): Promise<void> {
@@ -82,4 +93,9 @@ export class FakeChat implements Chat {
   of<K extends ChatCall["kind"]>(kind: K): Extract<ChatCall, { kind: K }>[] {
     return this.calls.filter((c): c is Extract<ChatCall, { kind: K }> => c.kind === kind);
   }
+}
+
+/** The text as plain text (people as `@id`) for easy matching, and its parts as sent. */
+function recorded(text: MessageText): { text: string; parts: TextPart[] } {
+  return { text: plainMessage(text), parts: [...textParts(text)] };
 }

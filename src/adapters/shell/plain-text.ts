@@ -1,21 +1,16 @@
 /**
- * The use cases write Slack mrkdwn (`<@U1>`, `<#C1|name>`, `<url|label>`, `*bold*`); a terminal
- * shows it as plain text so the same message reads naturally in both.
+ * Control characters a terminal would obey: C0 except tab and newline, DEL, and C1 (0x9b is a
+ * CSI by itself on some terminals). ESC among them starts every colour, cursor and title sequence.
  */
-export function plainText(text: string): string {
-  return (
-    text
-      .replace(/<@([A-Za-z0-9._-]+)(?:\|[^<>]*)?>/g, "@$1")
-      .replace(/<#[A-Za-z0-9]+\|([^<>]+)>/g, "#$1")
-      .replace(/<#([^<>|]+)>/g, "$1")
-      .replace(/<!(here|channel|everyone)>/g, "@$1")
-      .replace(/<((?:https?|mailto):[^<>|]+)\|([^<>]+)>/g, "$2 ($1)")
-      .replace(/<((?:https?|mailto):[^<>|]+)>/g, "$1")
-      // *bold* and _italic_ around whole words; a lone * or snake_case stays as typed.
-      .replace(/(^|[\s(])\*([^*\s](?:[^*\n]*?[^*\s])?)\*(?=$|[\s).,:;!?])/gm, "$1$2")
-      .replace(/(^|[\s(])_([^_\s](?:[^_\n]*?[^_\s])?)_(?=$|[\s).,:;!?])/gm, "$1$2")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/&amp;/g, "&")
-  );
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * The one rule for foreign text in the terminal: everything the shell prints (host output, log
+ * lines, titles, notes, what was typed) is shown as it is, minus the control characters, so no
+ * host or chat user can move the cursor, recolour, retitle or clear the operator's terminal.
+ * Nothing else is read into the text: the lifecycle writes plain text, never markup.
+ */
+export function terminalText(text: string): string {
+  return text.replace(CONTROL, "");
 }

@@ -5,7 +5,8 @@ import type {
   MessageRef,
   NewIncidentChannel,
 } from "../../ports/chat";
-import { plainText } from "./plain-text";
+import { plainMessage, type MessageText } from "../../domain/message-text";
+import { terminalText } from "./plain-text";
 import {
   type CardLines,
   changedLines,
@@ -86,14 +87,14 @@ export class ShellChat implements Chat {
     for (const line of changed) this.say(message.channel, line);
   }
 
-  async postThreadReply(ref: MessageRef, text: string, code?: string): Promise<void> {
+  async postThreadReply(ref: MessageRef, text: MessageText, code?: string): Promise<void> {
     const message = this.lookup(ref);
-    for (const line of renderThreadReply(text, code)) this.say(message.channel, line);
+    for (const line of renderThreadReply(plainMessage(text), code)) this.say(message.channel, line);
   }
 
-  async postMessage(channel: string, text: string): Promise<MessageRef> {
+  async postMessage(channel: string, text: MessageText): Promise<MessageRef> {
     const ref = this.remember({ channel });
-    for (const line of text.split("\n")) this.say(channel, line);
+    for (const line of plainMessage(text).split("\n")) this.say(channel, line);
     return ref;
   }
 
@@ -122,9 +123,9 @@ export class ShellChat implements Chat {
     if (lines.length > cap) this.say(channel, `  | … ${lines.length - cap} more lines`);
   }
 
-  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
+  async postEphemeral(channel: string, user: string, text: MessageText): Promise<void> {
     const who = user === this.options.currentUser() ? "you" : user;
-    for (const line of text.split("\n")) this.say(channel, `(only ${who}) ${line}`);
+    for (const line of plainMessage(text).split("\n")) this.say(channel, `(only ${who}) ${line}`);
   }
 
   /** Approvals still waiting for a human, oldest first. */
@@ -145,8 +146,9 @@ export class ShellChat implements Chat {
     this.options.onApprovalCard?.(card, channel);
   }
 
+  /** Every line goes out here, so none carries a control character a terminal would obey. */
   private say(channel: string, line: string): void {
-    this.out.print(`${BOT_PREFIX} [${channel}] ${plainText(line)}`);
+    this.out.print(terminalText(`${BOT_PREFIX} [${channel}] ${line}`));
   }
 
   private remember(message: PostedMessage): MessageRef {

@@ -23,10 +23,10 @@ export function shellBackend(deps: LifecycleDeps): ShellBackend {
     if (result.kind !== "timeline") return tell(who, commandText(result));
     // `timeline` is for everyone in the channel: posted there, not as a private reply.
     const { incident, events, text } = result.view;
-    await deps.chat.postMessage(
-      who.channel,
-      `timeline of ${incident.id} (${events.length} events):\n${text}`,
-    );
+    await deps.chat.postMessage(who.channel, [
+      `timeline of ${incident.id} (${events.length} events):\n`,
+      ...text,
+    ]);
   }
 
   return {

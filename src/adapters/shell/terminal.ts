@@ -1,5 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { terminalText } from "./plain-text";
 import type { ShellOutput } from "./shell-chat";
 
 /**
@@ -35,7 +36,9 @@ export class Terminal implements ShellOutput {
     });
   }
 
-  print(line: string): void {
+  /** Prints one line of text; its control characters are dropped (see terminalText). */
+  print(text: string): void {
+    const line = terminalText(text);
     if (this.closed) {
       this.output.write(`${line}\n`);
     } else if (this.tty) {

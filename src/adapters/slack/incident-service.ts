@@ -10,7 +10,8 @@ import type { Incident } from "../../domain/incident";
 import type { IncidentCommand } from "../../domain/incident-command";
 import { describeKeyFigures } from "../../domain/key-figures";
 import type { Chat } from "../../ports/chat";
-import { escapeMrkdwn, mention } from "./blocks/limits";
+import { joinMessages, strong, type MessageText } from "../../domain/message-text";
+import { escapeMrkdwn, mention, mrkdwn } from "./blocks/limits";
 
 /** Who typed or clicked, and where. */
 export interface SlackActor {
@@ -18,7 +19,10 @@ export interface SlackActor {
   channel: string;
 }
 
-/** What the person who typed the command sees, privately; null: nothing beyond the channel's view. */
+/**
+ * What the person who typed the command sees, privately; null: nothing beyond the channel's view.
+ * `text` is mrkdwn composed here, and every value it quotes goes through escapeMrkdwn or mention.
+ */
 export type Reply = { text: string } | null;
 
 /**
@@ -66,7 +70,7 @@ async function renderCommand(
       return refusal(result.message);
     case "help":
     case "outside-incident":
-      return { text: result.text };
+      return { text: mrkdwn(result.text) };
     case "declared": {
       const { incident, runSkipped } = result;
       return {
@@ -111,8 +115,11 @@ function renderAction(result: ActionOutcome): Reply {
   }
 }
 
-function timelineText({ incident, events, text }: TimelineView): string {
-  return `*Timeline of \`${incident.id}\`* (${events.length} events)\n${text}`;
+function timelineText({ incident, events, text }: TimelineView): MessageText {
+  return joinMessages(
+    [[strong(`Timeline of ${incident.id}`), ` (${events.length} events)`], text],
+    "\n",
+  );
 }
 
 function currentStatus({ incident, figures }: TimelineView): Reply {
@@ -136,5 +143,5 @@ function listReply(incidents: Incident[]): Reply {
 }
 
 function refusal(message: string): Reply {
-  return { text: `:no_entry_sign: ${message}` };
+  return { text: `:no_entry_sign: ${escapeMrkdwn(message)}` };
 }

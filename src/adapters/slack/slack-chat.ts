@@ -8,7 +8,8 @@ import type {
 } from "../../ports/chat";
 import { renderApprovalCard } from "./blocks/approval-card";
 import { renderIncidentCard } from "./blocks/incident-card";
-import { cutEnd } from "./blocks/limits";
+import type { MessageText } from "../../domain/message-text";
+import { cutEnd, escapeMrkdwn, mrkdwn } from "./blocks/limits";
 import { renderTextMessage } from "./blocks/text-message";
 import { renderThreadReply } from "./blocks/thread-reply";
 import type { RenderedMessage } from "./blocks/types";
@@ -70,7 +71,10 @@ export class SlackChat implements Chat {
     // The channel exists now: a failure below must not make a retry open a second channel.
     await this.soft("conversations.setTopic", () => this.setTopic(channel, input.topic));
     await this.soft("conversations.setPurpose", () =>
-      this.client.conversations.setPurpose({ channel, purpose: cutEnd(input.purpose, MAX_TOPIC) }),
+      this.client.conversations.setPurpose({
+        channel,
+        purpose: cutEnd(mrkdwn(input.purpose), MAX_TOPIC),
+      }),
     );
     await this.invite(channel, input.members);
     return channel;
@@ -78,7 +82,10 @@ export class SlackChat implements Chat {
 
   async setTopic(channel: string, topic: string): Promise<void> {
     await this.call("conversations.setTopic", () =>
-      this.client.conversations.setTopic({ channel, topic: cutEnd(topic, MAX_TOPIC) }),
+      this.client.conversations.setTopic({
+        channel,
+        topic: cutEnd(escapeMrkdwn(topic), MAX_TOPIC),
+      }),
     );
   }
 
@@ -105,12 +112,12 @@ export class SlackChat implements Chat {
     return this.update(ref, renderIncidentCard(card));
   }
 
-  async postThreadReply(ref: MessageRef, text: string, code?: string): Promise<void> {
+  async postThreadReply(ref: MessageRef, text: MessageText, code?: string): Promise<void> {
     const { channel, ts } = parseMessageRef(ref);
     await this.post(channel, renderThreadReply(text, code), ts);
   }
 
-  postMessage(channel: string, text: string): Promise<MessageRef> {
+  postMessage(channel: string, text: MessageText): Promise<MessageRef> {
     return this.post(channel, renderTextMessage(text));
   }
 
@@ -131,14 +138,15 @@ export class SlackChat implements Chat {
         this.client.filesUploadV2({
           channel_id: channel,
           filename: file.filename,
-          title: file.title,
+          // Slack shows the title as text it formats; the content (Markdown) as a file, unread.
+          title: escapeMrkdwn(file.title),
           content: file.content,
         }),
       ),
     );
   }
 
-  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
+  async postEphemeral(channel: string, user: string, text: MessageText): Promise<void> {
     const message = renderTextMessage(text);
     try {
       await this.client.chat.postEphemeral({ channel, user, ...message });

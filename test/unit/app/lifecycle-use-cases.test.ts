@@ -337,7 +337,7 @@ describe("the incident lifecycle use cases", () => {
     const kinds = h.chat.calls
       .filter((c) => c.kind === "postThreadReply" || c.kind === "postMessage")
       .map((c) => ("text" in c ? c.text.split("\n")[0] : ""));
-    const diagnosisAt = kinds.findIndex((t) => t?.startsWith("*Diagnosis:*"));
+    const diagnosisAt = kinds.findIndex((t) => t?.startsWith("Diagnosis:"));
     const perHost = kinds.filter((t) => t?.startsWith("Step output on "));
     expect(perHost.sort()).toEqual([
       expect.stringMatching(/^Step output on proxy-1 \(2 steps\)/),
@@ -393,7 +393,7 @@ describe("the incident lifecycle use cases", () => {
       .map((c) => ("text" in c ? c.text.split("\n")[0] : ""));
     const count = (prefix: string): number =>
       firstLines.filter((t) => t?.startsWith(prefix)).length;
-    expect(count("*Diagnosis:*")).toBe(1);
+    expect(count("Diagnosis:")).toBe(1);
     expect(count("Step output on proxy-1")).toBe(1);
     expect(count("Step output on proxy-2")).toBe(1);
   });

@@ -40,7 +40,6 @@ const accepted: Array<[string, IncidentCommand]> = [
   ["status upstream restarted, watching", { kind: "status", text: "upstream restarted, watching" }],
   ["commander <@U0123ABC|alice>", { kind: "commander", user: "U0123ABC" }],
   ["commander <@U0123ABC>", { kind: "commander", user: "U0123ABC" }],
-  ["commander &lt;@U0123ABC|alice&gt;", { kind: "commander", user: "U0123ABC" }],
   ["commander <@W999|Alice Smith>", { kind: "commander", user: "W999" }],
   ["commander @U0123ABC", { kind: "commander", user: "U0123ABC" }],
   ["commander alice", { kind: "commander", user: "alice" }],
@@ -74,6 +73,8 @@ const refused: Array<[string, RegExp]> = [
   ["commander", /Name the new commander/],
   ["commander alice bob", /is not a user/],
   ["commander <@U1|a> <@U2|b>", /is not a user/],
+  // Typed literally, so Slack escaped it: text, not a mention.
+  ["commander &lt;@U0123ABC|alice&gt;", /`<@U0123ABC\|alice>` is not a user/],
   ["severity", /Name the new severity/],
   ["severity critical", /`critical` is not one/],
   ["severity sev1 now", /is not one/],
@@ -86,13 +87,13 @@ const refused: Array<[string, RegExp]> = [
 
 describe("parseIncidentCommand", () => {
   test.each(accepted)("accepts %j", (text, expected) => {
-    const parsed = parseIncidentCommand(text);
+    const parsed = parseIncidentCommand(text, "slack");
     expect(parsed).toEqual({ ok: true, command: expected });
     if (parsed.ok) expect(IncidentCommand.parse(parsed.command)).toEqual(expected);
   });
 
   test.each(refused)("refuses %j with a usage message", (text, error) => {
-    const parsed = parseIncidentCommand(text);
+    const parsed = parseIncidentCommand(text, "slack");
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.error).toMatch(error);
@@ -109,6 +110,54 @@ describe("parseIncidentCommand", () => {
   test("a usage error names the subcommand's syntax", () => {
     const parsed = parseIncidentCommand("run");
     expect(parsed).toMatchObject({ ok: false, usage: expect.stringContaining("run PLAYBOOK") });
+  });
+});
+
+describe("free text comes out as the person typed it, never as markup", () => {
+  const noteOf = (text: string, syntax: "slack" | "plain" = "slack"): string => {
+    const parsed = parseIncidentCommand(text, syntax);
+    if (!parsed.ok || parsed.command.kind !== "note") throw new Error(JSON.stringify(parsed));
+    return parsed.command.text;
+  };
+
+  test.each([
+    // What Slack sends (should_escape: true) → what the person typed.
+    ["note R&amp;D &lt;proxy&gt;", "R&D <proxy>"],
+    ["note typed &lt;!channel&gt; literally", "typed <!channel> literally"],
+    ["note &amp;lt; stays an entity", "&lt; stays an entity"],
+    ["note ping <!channel> and <!here>", "ping @channel and @here"],
+    ["note ask <@U0123ABC|alice> or <@W42>", "ask @alice or @W42"],
+    ["note see <#C42|ops>", "see #ops"],
+    ["note team <!subteam^S1|@oncall>", "team @oncall"],
+    [
+      "note <https://evil.example|Approve the fix here>",
+      "Approve the fix here (https://evil.example)",
+    ],
+    ["note <https://example.com/a?b=1&amp;c=2>", "https://example.com/a?b=1&c=2"],
+    ["note <mailto:a@example.com|a@example.com>", "a@example.com"],
+  ])("Slack's %j is the note %j", (text, typed) => {
+    expect(noteOf(text)).toBe(typed);
+  });
+
+  test("status, resolve and the declare title are read the same way", () => {
+    const status = parseIncidentCommand("status <!channel> &lt;b&gt;", "slack");
+    const resolve = parseIncidentCommand("resolve <@U1|bob> fixed &amp; done", "slack");
+    const declare = parseIncidentCommand("declare <!here> &lt;x&gt; sev1", "slack");
+    expect(status).toEqual({ ok: true, command: { kind: "status", text: "@channel <b>" } });
+    expect(resolve).toEqual({
+      ok: true,
+      command: { kind: "resolve", summary: "@bob fixed & done" },
+    });
+    expect(declare).toMatchObject({ ok: true, command: { title: "@here <x>", severity: "sev1" } });
+  });
+
+  test("the terminal's text is taken as typed: nothing is decoded", () => {
+    expect(noteOf("note a &lt; b <!channel>", "plain")).toBe("a &lt; b <!channel>");
+  });
+
+  test("an error quotes what was typed, not Slack's escaping of it", () => {
+    const parsed = parseIncidentCommand("run a&lt;b", "slack");
+    expect(parsed).toMatchObject({ ok: false, error: expect.stringContaining("`a<b`") });
   });
 });
 

@@ -105,7 +105,7 @@ describe("timeline rendering", () => {
   it("prints one line per event with time and actor", () => {
     const lines = renderTimelineText(events).split("\n");
     expect(lines).toHaveLength(events.length);
-    expect(lines[0]).toBe("00:00:00 UTC  <@U1>  Declared");
+    expect(lines[0]).toBe("00:00:00 UTC  @U1  Declared");
   });
 
   it("renders a postmortem with every section and the long-term follow-ups", () => {

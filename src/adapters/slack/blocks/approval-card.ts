@@ -63,7 +63,7 @@ function buttons(card: ApprovalCard): Block {
           title: { type: "plain_text", text: "Run the remediation?" },
           text: {
             type: "mrkdwn",
-            text: cutEnd(`Runs on ${card.hosts.join(", ")} after its precheck.`, 300),
+            text: cutEnd(`Runs on ${escapeMrkdwn(card.hosts.join(", "))} after its precheck.`, 300),
           },
           confirm: { type: "plain_text", text: "Approve" },
           deny: { type: "plain_text", text: "Cancel" },

@@ -50,7 +50,10 @@ export function renderIncidentCard(card: IncidentCard): RenderedMessage {
   const { incident } = card;
   const headline = `${incident.severity.toUpperCase()} · ${incident.title}`;
   const blocks: Block[] = [
-    { type: "header", text: { type: "plain_text", text: cutEnd(headline, MAX_HEADER_TEXT) } },
+    {
+      type: "header",
+      text: { type: "plain_text", text: cutEnd(escapeMrkdwn(headline), MAX_HEADER_TEXT) },
+    },
     {
       type: "section",
       fields: [

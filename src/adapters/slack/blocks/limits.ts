@@ -1,3 +1,5 @@
+import { textParts, type MessageText } from "../../../domain/message-text";
+
 /**
  * Slack's documented limits, and the helpers that keep every rendered message inside them: a
  * message Slack refuses (invalid_blocks, msg_too_long) is a message lost, so renderers cut with a
@@ -27,14 +29,37 @@ export function cutStart(text: string, max: number): string {
   return `${marker}${text.slice(text.length - Math.max(0, max - marker.length))}`;
 }
 
-/** Escapes user text for mrkdwn, so a title cannot ping `<!channel>` or fake a link. */
+/**
+ * The one escaping rule for text the bot did not write (titles, notes, host output, log lines,
+ * names): Slack's own `&amp; &lt; &gt;`, so it cannot ping `<!channel>`, mention `<@U…>` or fake
+ * a link `<https://…|…>`. Slack decodes the three entities in every text field (mrkdwn,
+ * plain_text, topics, purposes, the fallback text), so the text reads exactly as written.
+ */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A fenced code block whose content fits in one section (backticks in the output are broken). */
+/**
+ * The lifecycle's message as mrkdwn: every string escaped, the people it names as mentions, the
+ * emphasis it asks for in bold. The only way markup gets into a message the lifecycle wrote.
+ */
+export function mrkdwn(text: MessageText): string {
+  return textParts(text)
+    .map((part) => {
+      if (typeof part === "string") return escapeMrkdwn(part);
+      if ("person" in part) return mention(part.person);
+      return part.strong === "" ? "" : `*${escapeMrkdwn(part.strong)}*`;
+    })
+    .join("");
+}
+
+/**
+ * A fenced code block whose content fits in one section, escaped like any other text (Slack
+ * decodes the entities inside code too, so the output reads as the host wrote it, and no `<…>`
+ * in it is ever taken for a mention or a link); backticks in the output are broken.
+ */
 export function codeBlock(code: string, max = MAX_SECTION_TEXT - 8): string {
-  const safe = code.replace(/```/g, "`\u200b``");
+  const safe = escapeMrkdwn(code).replace(/```/g, "`\u200b``");
   return "```" + cutStart(safe, max) + "```";
 }
 

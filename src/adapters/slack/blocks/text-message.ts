@@ -1,14 +1,21 @@
+import type { MessageText } from "../../../domain/message-text";
 import { fitMessage } from "./fit-message";
-import { MAX_BLOCKS, MAX_MESSAGE_TEXT, chunkLines, cutEnd } from "./limits";
+import { MAX_BLOCKS, MAX_MESSAGE_TEXT, chunkLines, cutEnd, mrkdwn } from "./limits";
 import type { RenderedMessage } from "./types";
 
 /**
- * A plain channel message (status updates, phase changes, the timeline, the resolve summary). The
- * text is the lifecycle's own mrkdwn, so it is not escaped; long text becomes several sections and
- * whatever is beyond Slack's limits is cut with a marker.
+ * A plain channel message (status updates, phase changes, the timeline, the resolve summary,
+ * private replies). The lifecycle's text is rendered with `mrkdwn`, so whatever it quotes is
+ * escaped; `renderMrkdwnMessage` takes mrkdwn the Slack adapter composed itself (its replies,
+ * which escape what they quote). Long text becomes several sections and whatever is beyond
+ * Slack's limits is cut with a marker.
  */
-export function renderTextMessage(text: string): RenderedMessage {
-  const capped = cutEnd(text, MAX_MESSAGE_TEXT);
+export function renderTextMessage(text: MessageText): RenderedMessage {
+  return renderMrkdwnMessage(mrkdwn(text));
+}
+
+export function renderMrkdwnMessage(markup: string): RenderedMessage {
+  const capped = cutEnd(markup, MAX_MESSAGE_TEXT);
   const chunks = chunkLines(capped.split("\n"));
   const blocks: RenderedMessage["blocks"] = chunks.map((chunk) => ({
     type: "section",

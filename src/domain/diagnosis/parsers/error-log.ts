@@ -58,9 +58,13 @@ export function parseErrorLogTime(text: string, utcOffsetMinutes = 0): number | 
   return asUtc - utcOffsetMinutes * 60_000;
 }
 
-/** Drops Apache's `, referer: …` suffix so equal messages compare equal. */
+/**
+ * Drops Apache's `, referer: …` suffix so equal messages compare equal. From the first one: the
+ * Referer is the client's and may itself contain `, referer: `; nothing Apache writes before it
+ * does.
+ */
 function withoutReferer(message: string): string {
-  const at = message.lastIndexOf(", referer: ");
+  const at = message.indexOf(", referer: ");
   return at >= 0 ? message.slice(0, at) : message;
 }
 

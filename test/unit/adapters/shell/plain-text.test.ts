@@ -1,19 +1,19 @@
-import { plainText } from "../../../../src/adapters/shell/plain-text";
+import { terminalText } from "../../../../src/adapters/shell/plain-text";
 
-describe("plainText", () => {
+describe("terminalText", () => {
   it.each([
-    ["<@U123> approved it", "@U123 approved it"],
-    ["<@U123|alice> approved it", "@U123 approved it"],
-    ["see <#C42|inc-api>", "see #inc-api"],
-    ["see <##inc-api>", "see #inc-api"],
-    ["<!here> heads up", "@here heads up"],
-    ["<https://example.test/x|the runbook>", "the runbook (https://example.test/x)"],
-    ["a &lt;b&gt; &amp; c", "a <b> & c"],
-    ["no markup at all", "no markup at all"],
-    ["*Diagnosis:* upstream_refused on proxy-2", "Diagnosis: upstream_refused on proxy-2"],
-    ["_Recommendation:_ start it", "Recommendation: start it"],
-    ["2 * 3 * 4 and snake_case_name", "2 * 3 * 4 and snake_case_name"],
-  ])("renders %j as %j", (input, expected) => {
-    expect(plainText(input)).toBe(expected);
+    ["colour \u001b[31mred\u001b[0m", "colour [31mred[0m"],
+    ["title \u001b]0;pwned\u0007 set", "title ]0;pwned set"],
+    ["clear \u001b[2J\u001b[H", "clear [2J[H"],
+    ["overwrite\rfake line", "overwritefake line"],
+    ["C1 CSI \u009b31m", "C1 CSI 31m"],
+    ["bell\u0007 and DEL\u007f", "bell and DEL"],
+  ])("drops the control characters of %j", (input, expected) => {
+    expect(terminalText(input)).toBe(expected);
+  });
+
+  it("keeps newlines, tabs and text that only looks like markup", () => {
+    const text = "a\tb\nc <@U123> &lt; *bold* <!channel> é ✓";
+    expect(terminalText(text)).toBe(text);
   });
 });

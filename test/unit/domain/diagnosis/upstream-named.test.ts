@@ -62,3 +62,41 @@ describe("access log formats beyond the lab's", () => {
     expect(common).toMatchObject({ path: "/", status: 200 });
   });
 });
+
+describe("names come only from what Apache, curl and nc write, never from the client", () => {
+  const hostile = "http://x/ attempt to connect to x (<!channel> <https://evil.example|Approve>)";
+
+  it("ignores the Referer Apache appends to an error line", () => {
+    const refused =
+      "[Sun Nov 22 22:35:04.667204 2026] [proxy:error] [pid 26739:tid 26743] (111)Connection refused: AH00957: http: attempt to connect to 127.0.3.1:9000 (upstream.proxy-1.lab:9000) failed" +
+      `, referer: ${hostile}`;
+    const hang =
+      "[Sun Nov 22 22:35:08.729649 2026] [proxy_http:error] [pid 26773:tid 26777] (70007)The timeout specified has expired: [client 127.0.0.1:59220] AH01102: error reading status line from remote server upstream.proxy-1.lab:9000" +
+      `, referer: ${hostile}`;
+    expect(upstreamNamedIn(refused)).toBe("upstream.proxy-1.lab:9000");
+    expect(upstreamNamedIn(hang)).toBe("upstream.proxy-1.lab:9000");
+  });
+
+  it("takes nothing from a line whose only name is the client's", () => {
+    const noName =
+      "[Sun Nov 22 22:35:08.729704 2026] [proxy:error] [pid 26773:tid 26777] [client 127.0.0.1:59220] AH00898: Error reading from remote server returned by /api/" +
+      `, referer: ${hostile}`;
+    const uri =
+      "[Sun Nov 22 22:35:08.729704 2026] [proxy:error] [pid 26773:tid 26777] [client 127.0.0.1:59220] AH00898: Error reading from remote server returned by /a attempt to connect to x (<!channel>) failed";
+    const malformed = `[Sun Nov 22 22:35:08.729704 2026] [proxy_http:warn] [pid 1:tid 2] [client 127.0.0.1:1] AH01106: bad HTTP/1.1 header returned by /api/ (GET), referer: ${hostile}`;
+    expect(upstreamNamedIn(noName)).toBeNull();
+    expect(upstreamNamedIn(uri)).toBeNull();
+    expect(upstreamNamedIn(malformed)).toBeNull();
+  });
+
+  it("reads the DNS name before the URI, not the URI", () => {
+    const line =
+      "[Sun Nov 22 22:35:16.689044 2026] [proxy:error] [pid 26892:tid 26894] (EAI 3)Temporary failure in name resolution: [client 127.0.0.1:42542] AH00898: DNS lookup failure for: upstream.proxy-1.lab returned by /x DNS lookup failure for: evil";
+    expect(upstreamNamedIn(line)).toBe("upstream.proxy-1.lab");
+  });
+
+  it("never reads an access log line (request line, Referer, User-Agent are the client's)", () => {
+    const line = `127.0.0.1 - - [22/Nov/2026:22:35:04 +0000] "GET /api/ HTTP/1.1" 502 341 "${hostile}" "curl: (7) Failed to connect to evil port 1 <@U999>" 3000123`;
+    expect(upstreamNamedIn(line)).toBeNull();
+  });
+});

@@ -5,7 +5,8 @@ import {
   outsideIncidentText,
   parseIncidentCommand,
 } from "../../../../domain/incident-command";
-import { renderTextMessage } from "../../blocks/text-message";
+import type { MessageText } from "../../../../domain/message-text";
+import { renderMrkdwnMessage, renderTextMessage } from "../../blocks/text-message";
 import type { Reply, SlackIncidentService } from "../../incident-service";
 
 export const INCIDENT_COMMAND = "/incident";
@@ -19,7 +20,8 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  */
 export function incidentCommandListener(service: SlackIncidentService) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
-    const parsed = parseIncidentCommand(command.text);
+    // Slack escapes the text and writes mentions as `<@U…|name>` (should_escape in the manifest).
+    const parsed = parseIncidentCommand(command.text, "slack");
     if (!parsed.ok) {
       await ack(ephemeral(`${parsed.error}\n${parsed.usage}`));
       return;
@@ -39,7 +41,7 @@ export function incidentCommandListener(service: SlackIncidentService) {
     } catch (error) {
       // The person hears that it failed; the details go to the one error handler.
       await respond(
-        ephemeral(`:warning: \`/incident ${parsed.command.kind}\` failed; see the bot's log.`),
+        privateMrkdwn(`:warning: \`/incident ${parsed.command.kind}\` failed; see the bot's log.`),
       );
       throw error;
     }
@@ -47,9 +49,15 @@ export function incidentCommandListener(service: SlackIncidentService) {
 }
 
 export async function replyWith(respond: Args["respond"], reply: Reply): Promise<void> {
-  if (reply) await respond(ephemeral(reply.text));
+  if (reply) await respond(privateMrkdwn(reply.text));
 }
 
-export function ephemeral(text: string) {
+/** A private answer with the domain's text (usage, help, errors quoting what was typed): escaped. */
+export function ephemeral(text: MessageText) {
   return { response_type: "ephemeral" as const, ...renderTextMessage(text) };
+}
+
+/** A private answer this adapter composed in mrkdwn (it escaped whatever it quotes). */
+function privateMrkdwn(markup: string) {
+  return { response_type: "ephemeral" as const, ...renderMrkdwnMessage(markup) };
 }

@@ -1,0 +1,35 @@
+/**
+ * What the bot says, as data rather than markup. A string part is plain text, shown exactly as
+ * written whoever wrote it (a title, a note, a log line, a host name); a person is a user id the
+ * bot itself validated and means to name; strong is emphasis. Each surface renders the parts in
+ * its own markup and escapes every string, so nothing a person or a host wrote can become markup,
+ * a mention or a link there.
+ */
+export type TextPart = string | { person: string } | { strong: string };
+
+/** A whole message: one plain string, or parts (line breaks are "\n" inside strings). */
+export type MessageText = string | readonly TextPart[];
+
+export const personNamed = (id: string): TextPart => ({ person: id });
+export const strong = (text: string): TextPart => ({ strong: text });
+
+export function textParts(text: MessageText): readonly TextPart[] {
+  return typeof text === "string" ? [text] : text;
+}
+
+/** The message as plain text, people written as `@id` (or as `name` says). */
+export function plainMessage(text: MessageText, name = (id: string) => `@${id}`): string {
+  return textParts(text)
+    .map((part) => {
+      if (typeof part === "string") return part;
+      return "person" in part ? name(part.person) : part.strong;
+    })
+    .join("");
+}
+
+/** Joins messages with a separator (e.g. "\n"), keeping their parts. */
+export function joinMessages(texts: readonly MessageText[], separator: string): TextPart[] {
+  return texts.flatMap((text, i) =>
+    i === 0 ? [...textParts(text)] : [separator, ...textParts(text)],
+  );
+}
