@@ -77,7 +77,9 @@ async function renderCommand(
         text:
           `Declared *${escapeMrkdwn(incident.title)}* (${incident.severity}) as \`${incident.id}\`` +
           (incident.channel ? ` in <#${incident.channel}>` : "; its channel opens shortly") +
-          (runSkipped ? `. Checks not started: ${runSkipped}` : ". Immediate checks are running."),
+          (runSkipped
+            ? `. Checks not started: ${escapeMrkdwn(runSkipped)}`
+            : ". Immediate checks are running."),
       };
     }
     case "started":
