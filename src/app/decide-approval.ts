@@ -61,7 +61,7 @@ export async function decideApproval(
           key: `approval-decided:${approval.id}`,
           at: now,
           actor: person(input.by),
-          summary: `Approved ${approval.title} on ${approval.hosts.join(", ")}`,
+          summary: `approved ${approval.title} on ${approval.hosts.join(", ")}`,
           details: { approvalId: approval.id, by: input.by },
         }
       : {
@@ -69,7 +69,7 @@ export async function decideApproval(
           key: `approval-decided:${approval.id}`,
           at: now,
           actor: person(input.by),
-          summary: `Denied ${approval.title}`,
+          summary: `denied ${approval.title}`,
           details: { approvalId: approval.id, by: input.by },
         },
   );

@@ -95,7 +95,7 @@ function actionLines(events: readonly TimelineEvent[]): string[] {
   const lines: string[] = [];
   for (const e of events) {
     if (e.type === "approval-granted" || e.type === "approval-denied") {
-      lines.push(`- ${clockTime(e.at)} ${md(`${actorName(e.actor)}: ${e.summary}`)}`);
+      lines.push(`- ${clockTime(e.at)} ${md(`${actorName(e.actor)} ${e.summary}`)}`);
     } else if (e.type === "remediation-finished") {
       lines.push(
         `- ${clockTime(e.at)} ${md(`${e.details.stepId} on ${e.details.host}`)}: precheck ${e.details.precheck}, action ${e.details.action}, verification ${e.details.verification}`,
