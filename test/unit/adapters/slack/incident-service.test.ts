@@ -45,3 +45,16 @@ describe("slackIncidentService", () => {
     expect(reply).toEqual({ text: ":no_entry_sign: No approval request apr-nope." });
   });
 });
+
+describe("slackIncidentService quotes foreign text escaped", () => {
+  it("escapes what a refusal quotes (an id from a button, a name from a command)", async () => {
+    const reply = await service().decide(
+      { user: "U1", channel: "CINC" },
+      "apr-<!channel>-<https://evil.example|x>",
+      "approve",
+    );
+    expect(reply).toEqual({
+      text: ":no_entry_sign: No approval request apr-&lt;!channel&gt;-&lt;https://evil.example|x&gt;.",
+    });
+  });
+});
