@@ -57,13 +57,16 @@ export function renderPostmortem(
 }
 
 /**
- * Quoted text inline: the punctuation that formats or links mid-line backslash-escaped (CommonMark
- * allows it for any ASCII punctuation; `|` for the table), `& < >` as entities (no HTML, no
- * autolink, no chat mention), line breaks as spaces (one table cell, one list item).
+ * Quoted text inline: what formats or links mid-line backslash-escaped (CommonMark allows it for
+ * any ASCII punctuation): code, emphasis, strike-through, `|` for the table, an underscore unless
+ * inside a word (`http_code` emphasises nothing), the `](` of an inline link or image; `& < >` as
+ * entities (no HTML, no autolink, no chat mention); line breaks as spaces (one table cell, one
+ * list item). A reference link needs a definition at the start of a line, which quoted text
+ * never is (see mdParagraph).
  */
 export function md(text: string): string {
   return text
-    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replace(/[\\`*~|]|_(?![A-Za-z0-9])|(?<![A-Za-z0-9])_|\](?=\()/g, "\\$&")
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
@@ -76,7 +79,7 @@ function mdParagraph(text: string): string {
     .split("\n")
     .map((line) =>
       md(line)
-        .replace(/^(\s*)([#+=-])/, "$1\\$2")
+        .replace(/^(\s*)([#+=[-])/, "$1\\$2")
         .replace(/^(\s*\d+)([.)])/, "$1\\$2"),
     )
     .join("  \n");

@@ -9,6 +9,7 @@ import {
 } from "../../src/adapters/slack";
 import { APPROVE_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { loadConfig } from "../../src/config/env";
+import { md } from "../../src/domain/postmortem";
 import type { TimelineEvent } from "../../src/domain/timeline";
 import { startRuntime, type Runtime } from "../../src/main";
 import { startFakeSlack, type FakeSlack, type FakeMessage } from "../fakes/fake-slack";
@@ -251,7 +252,8 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
       const events = await timeline(incident.id);
       const steps = events.filter((e) => e.type === "step-finished");
       expect(steps.length).toBeGreaterThanOrEqual(3 * 10);
-      for (const step of steps) expect(postmortem.content).toContain(step.summary);
+      // As the Markdown quotes them (escaped where Markdown would read them).
+      for (const step of steps) expect(postmortem.content).toContain(md(step.summary));
       expect(postmortem.content).toContain("## Timeline");
       expect(postmortem.content).toContain("upstream_refused");
 

@@ -71,8 +71,9 @@ describe("the timeline stores plain text; surfaces render people from the detail
 
 describe("the Markdown postmortem quotes foreign text so no viewer or chat acts on it", () => {
   it("escapes inline Markdown, HTML and chat markup", () => {
+    expect(md("http_code=[1-4][0-9] snake_case")).toBe("http_code=[1-4][0-9] snake_case");
     expect(md("a <!channel> & [x](https://e) *b* _c_ `d` | e\nf")).toBe(
-      "a &lt;!channel&gt; &amp; \\[x\\](https://e) \\*b\\* \\_c\\_ \\`d\\` \\| e f",
+      "a &lt;!channel&gt; &amp; [x\\](https://e) \\*b\\* \\_c\\_ \\`d\\` \\| e f",
     );
   });
 
