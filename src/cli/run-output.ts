@@ -1,3 +1,4 @@
+import { terminalText } from "../adapters/shell/plain-text";
 import { formatDuration } from "../domain/duration";
 import type { StepKind } from "../domain/playbook";
 import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
@@ -14,7 +15,8 @@ export function renderReport(report: PlaybookRunReport): string {
   lines.push(`  ${d.summary}`, `  Next: ${d.recommendation}`);
   for (const other of d.others ?? [])
     lines.push(`  Also: ${other.cause} on ${other.hosts.join(", ")}`);
-  return lines.join("\n");
+  // Host output and log lines are the hosts' text: shown, never obeyed by the terminal.
+  return terminalText(lines.join("\n"));
 }
 
 function renderHost(host: HostReport): string[] {
@@ -75,5 +77,5 @@ export function renderPlan(plan: Plan): string {
     }
     lines.push("");
   }
-  return lines.join("\n").trimEnd();
+  return terminalText(lines.join("\n").trimEnd());
 }
