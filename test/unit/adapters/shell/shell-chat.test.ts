@@ -160,3 +160,35 @@ describe("ShellChat", () => {
     ]);
   });
 });
+
+describe("ShellChat shows foreign text as it is, minus control characters", () => {
+  const ESC = "\u001b]0;pwned\u0007\u001b[2J";
+
+  it("names people as @id and reads nothing into text that looks like markup", async () => {
+    const { chat, lines } = setUp();
+    await chat.postMessage("#ops", [
+      "Commander: ",
+      { person: "U1" },
+      " ",
+      { strong: "now" },
+      " <@U999> &lt; *x*",
+    ]);
+    expect(lines).toEqual(["bot> [#ops] Commander: @U1 now <@U999> &lt; *x*"]);
+  });
+
+  it("drops control characters from messages, thread replies, ephemerals, cards and files", async () => {
+    const { chat, lines } = setUp();
+    const ref = await chat.postIncidentCard("#inc", {
+      ...card({ "proxy-1": "ok" }),
+      incident: { ...incident, title: `t${ESC}` },
+    });
+    await chat.postThreadReply(ref, `Step on proxy-1: failed (${ESC})`, `out${ESC}put\n`);
+    await chat.postMessage("#inc", `Note: ${ESC}`);
+    await chat.postEphemeral("#inc", "U1", `Unknown host ${ESC}`);
+    await chat.uploadFile("#inc", { filename: "p.md", title: `T${ESC}`, content: `# x${ESC}\n` });
+    await chat.postApprovalCard("#inc", { ...approval, title: `a${ESC}` });
+    const controls = lines.filter((line) => [...line].some((c) => c < " " && c !== "\t"));
+    expect(controls).toEqual([]);
+    expect(lines.some((line) => line.includes("out]0;pwned[2Jput"))).toBe(true);
+  });
+});
