@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
@@ -98,10 +98,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       phaseMinuteMs: options.config.phaseMinuteMs,
       reminders: options.config.reminders,
       approvers: options.config.approvers,
+      approvalsRequired: options.config.approvalsRequired,
+      operators: options.config.operators,
       responders: options.config.responders,
       ...options.settings,
     },
     randomSuffix: () => randomBytes(3).toString("hex"),
+    digest: (text) => createHash("sha256").update(text).digest("hex"),
     log,
   };
   const workers =

@@ -160,6 +160,9 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
       await deps.chat.setTopic(c.channel, incidentTopic(c.incident));
       return;
+    case "remediation-refused":
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
+      return updateApproval(deps, c, e.details.approvalId);
     case "commander-set":
     case "note":
     case "state-changed":
@@ -290,7 +293,7 @@ async function postApproval(deps: LifecycleDeps, c: Context, approvalId: string)
   if (!found || (await deps.approvals.cardRef(approvalId))) return;
   const ref = await deps.chat.postApprovalCard(
     c.channel,
-    buildApprovalCard(found.approval, found.decision, await c.events()),
+    buildApprovalCard(found.approval, found.decision, await c.events(), found.grants),
   );
   await deps.approvals.setCardRef(approvalId, ref);
 }
@@ -303,7 +306,7 @@ async function updateApproval(deps: LifecycleDeps, c: Context, approvalId: strin
   if (!ref) throw new LifecycleError("card-not-posted", "Approval card not posted yet.", true);
   await deps.chat.updateApprovalCard(
     ref,
-    buildApprovalCard(found.approval, found.decision, await c.events()),
+    buildApprovalCard(found.approval, found.decision, await c.events(), found.grants),
   );
 }
 

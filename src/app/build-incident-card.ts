@@ -2,7 +2,7 @@ import type { Incident } from "../domain/incident";
 import { incidentProgress } from "../domain/incident-progress";
 import type { TimelineEvent } from "../domain/timeline";
 import type { ApprovalCard, IncidentCard } from "../ports/chat";
-import type { Approval, ApprovalDecision } from "../domain/approval";
+import type { Approval, ApprovalDecision, ApprovalGrant } from "../domain/approval";
 import { stateOf } from "../domain/approval";
 
 /**
@@ -33,6 +33,7 @@ export function buildApprovalCard(
   approval: Approval,
   decision: ApprovalDecision | null,
   events: readonly TimelineEvent[],
+  grants: readonly ApprovalGrant[] = [],
 ): ApprovalCard {
   const outcomes = events.filter(
     (e) => e.type === "remediation-finished" && e.details.approvalId === approval.id,
@@ -42,12 +43,21 @@ export function buildApprovalCard(
     incidentId: approval.incidentId,
     title: approval.title,
     hosts: approval.hosts,
-    commands: approval.commands,
+    commands: shownCommands(approval),
     precheck: approval.precheck,
     state: stateOf(decision),
     requestedBy: approval.requestedBy,
     decidedBy: decision?.by ?? null,
+    approvals: grants.map((g) => ({ by: g.by, at: g.at })),
+    required: approval.required,
     expiresAt: approval.expiresAt,
     outcome: outcomes.length > 0 ? outcomes.map((e) => e.summary).join("\n") : null,
   };
+}
+
+/** One line per distinct action; per host when the hosts' rendered actions differ. */
+function shownCommands(approval: Approval): string[] {
+  const actions = new Set(approval.plan.map((p) => p.action));
+  if (actions.size <= 1) return [...actions];
+  return approval.plan.map((p) => `${p.host}: ${p.action}`);
 }

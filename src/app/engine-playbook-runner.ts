@@ -20,17 +20,8 @@ export function enginePlaybookRunner(deps: {
     resolveHosts: async (names) => deps.resolveHosts(names),
     runHostSteps: (playbook, steps, host, hooks) =>
       runHostSteps(deps.executor, playbook, steps, host, hooks, deps.options),
-    runRemediation: async (playbook, stepId, host) => {
-      const step = Object.values(playbook.phases)
-        .flat()
-        .find((s) => s?.id === stepId);
-      if (!step || step.kind !== "remediation") {
-        throw Object.assign(new Error(`${playbook.id} has no remediation step ${stepId}`), {
-          retryable: false,
-        });
-      }
-      return runRemediation(deps.executor, playbook, step, host, deps.options);
-    },
+    runRemediation: (step, commands, host) =>
+      runRemediation(deps.executor, step, commands, host, deps.options),
     planCommands: (playbook, phase, host) => planCommands(playbook, phase, host),
   };
 }

@@ -1,6 +1,7 @@
+import { ApprovalId } from "../domain/approval";
 import { decideApproval } from "./decide-approval";
 import type { IncidentRef } from "./find-incident";
-import { outcome, type Refused } from "./handle-incident-command";
+import { outcome, refused, type Refused } from "./handle-incident-command";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { tickManualItem } from "./tick-manual-item";
 
@@ -15,6 +16,10 @@ export async function handleApprovalClick(
   deps: LifecycleDeps,
   input: { approvalId: string; decision: "approve" | "deny"; user: string },
 ): Promise<ActionOutcome> {
+  // The id comes back from chat (a button's value, a typed id): input like any other.
+  if (!ApprovalId.safeParse(input.approvalId).success) {
+    return refused({ code: "invalid-input", message: "That is not an approval request id." });
+  }
   return outcome(
     await decideApproval(deps, {
       approvalId: input.approvalId,

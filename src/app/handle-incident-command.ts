@@ -59,6 +59,8 @@ export async function handleIncidentCommand(
   deps: LifecycleDeps,
   { command, user, channel }: CommandContext,
 ): Promise<CommandOutcome> {
+  const refusal = operatorRefusal(deps, command, user);
+  if (refusal) return refusal;
   if (needsIncident(command) && !(await deps.incidents.findByChannel(channel))) {
     return { kind: "outside-incident", text: outsideIncidentText(command.kind) };
   }
@@ -128,6 +130,35 @@ export async function handleIncidentCommand(
         incidents,
       }));
   }
+}
+
+/**
+ * INCIDENT_OPERATORS: when set, only they may declare over named hosts, run playbooks, resolve
+ * and set the commander (the commands that make the bot act on hosts or close an incident).
+ * Everyone may still declare without hosts, take notes, post status and read.
+ */
+function operatorRefusal(
+  deps: LifecycleDeps,
+  command: IncidentCommand,
+  user: string,
+): Refused | null {
+  const what =
+    command.kind === "declare" && command.hosts.length > 0
+      ? "declare an incident on named hosts"
+      : command.kind === "run"
+        ? "run playbooks"
+        : command.kind === "resolve"
+          ? "resolve incidents"
+          : command.kind === "commander"
+            ? "change the commander"
+            : null;
+  if (what === null) return null;
+  const { operators } = deps.settings;
+  if (operators.length === 0 || operators.includes(user)) return null;
+  return refused({
+    code: "not-an-operator",
+    message: `Only the incident operators (INCIDENT_OPERATORS) can ${what}; nothing was done.`,
+  });
 }
 
 /** A refused use case becomes `refused`, never an exception; success maps to `done` by default. */

@@ -18,6 +18,10 @@ export interface LifecycleSettings {
   /** INCIDENT_APPROVERS: empty means nobody can approve. */
   approvers: readonly string[];
   allowSelfApproval: boolean;
+  /** INCIDENT_APPROVALS_REQUIRED: distinct allowed approvers per remediation (default 1). */
+  approvalsRequired: number;
+  /** INCIDENT_OPERATORS: who may declare with hosts:, run, resolve, set the commander; empty: all. */
+  operators: readonly string[];
   /** INCIDENT_RESPONDERS: invited to every incident channel. */
   responders: readonly string[];
   /** The playbook a new incident runs, phase by phase. */
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
   reminders: DEFAULT_REMINDERS_BY_SEVERITY,
   approvers: [],
   allowSelfApproval: false,
+  approvalsRequired: 1,
+  operators: [],
   responders: [],
   defaultPlaybook: "apache-502",
   maxChatOutputChars: 2500,
@@ -54,5 +60,7 @@ export interface LifecycleDeps {
   settings: LifecycleSettings;
   /** A short random suffix for new ids (lower-case letters and digits). */
   randomSuffix(): string;
+  /** A collision-resistant fingerprint of a text (SHA-256, hex): binds jobs to what was approved. */
+  digest(text: string): string;
   log?(message: string, details?: Record<string, unknown>): void;
 }

@@ -104,6 +104,16 @@ export async function runGuarded(
   } catch (error) {
     return notRun(id, "error", error instanceof Error ? error.message : String(error));
   }
+  return runRendered(connection, id, command, how);
+}
+
+/** Runs a command already rendered (an approved remediation's, exactly as it was shown). */
+export async function runRendered(
+  connection: HostConnection,
+  id: string,
+  command: string,
+  how: { timeoutMs: number; maxOutputBytes: number; expect: GuardedCommand["expect"] | null },
+): Promise<StepResult> {
   const attempt = await connection.run(command, how.timeoutMs, how.maxOutputBytes);
   return judgeAttempt(id, attempt, how);
 }

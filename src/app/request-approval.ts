@@ -3,6 +3,8 @@ import {
   approvalIdFor,
   DEFAULT_APPROVAL_EXPIRY_MS,
   durationMs,
+  remediationDigestText,
+  type HostRemediationPlan,
 } from "../domain/approval";
 import { BOT, person } from "../domain/incident";
 import type { HostReport } from "../domain/step-result";
@@ -47,16 +49,22 @@ export async function requestApproval(
   const commands = new Set<string>();
   const prechecks = new Set<string>();
   const precheckResults: string[] = [];
+  const perHost: HostRemediationPlan[] = [];
   for (const host of hosts) {
     const plan = deps.runner.planCommands(playbook, run.phase, host);
     // A remediation's plan is [precheck, action, verification].
-    const [precheck, action] = plan.find((p) => p.stepId === step.id)?.commands ?? [];
-    if (action) commands.add(action);
-    if (!precheck) continue;
+    const [precheck, action, verify] = plan.find((p) => p.stepId === step.id)?.commands ?? [];
+    if (precheck === undefined || action === undefined || verify === undefined) {
+      return fail("invalid-input", `${step.id} cannot be rendered for ${host.name}.`);
+    }
+    const rendered = { host: host.name, precheck, action, verify };
+    perHost.push({ ...rendered, digest: deps.digest(remediationDigestText(rendered)) });
+    commands.add(action);
     prechecks.add(precheck);
     const seen = lastResultOf(precheck, plan, input.reports, host.name);
     if (seen) precheckResults.push(seen);
   }
+  const incident = await deps.incidents.get(run.incidentId);
   const approval = Approval.parse({
     id: approvalIdFor(run.runId, step.id),
     incidentId: run.incidentId,
@@ -66,8 +74,13 @@ export async function requestApproval(
     title: step.title,
     hosts: hosts.map((h) => h.name),
     commands: [...commands],
+    plan: perHost,
+    step,
     precheck: [...prechecks, ...precheckResults].join("\n") || null,
     requestedBy: input.requestedBy,
+    // A request the bot made counts as the declarer's: they may not approve it alone either.
+    requester: input.requestedBy === "bot" ? (incident?.declaredBy ?? "bot") : input.requestedBy,
+    required: deps.settings.approvalsRequired,
     requestedAt: now,
     expiresAt: now + Math.round(ttl * scale),
   });

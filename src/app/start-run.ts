@@ -1,3 +1,4 @@
+import { HostSelectionError } from "../domain/inventory";
 import type { Incident } from "../domain/incident";
 import { IncidentRun } from "../domain/incident-run";
 import type { Phase } from "../domain/phase";
@@ -37,6 +38,11 @@ export async function startRun(
   try {
     hosts = (await deps.runner.resolveHosts(input.hostNames)).map((h) => h.name);
   } catch (error) {
+    // Chat is told which names matched nothing, never the whole inventory.
+    if (error instanceof HostSelectionError && error.unknown.length > 0) {
+      const names = error.unknown.map((u) => `"${u}"`).join(", ");
+      return fail("unknown-host", `Unknown host or group ${names}; nothing was started.`);
+    }
     return fail("unknown-host", error instanceof Error ? error.message : String(error));
   }
   const run = IncidentRun.parse({

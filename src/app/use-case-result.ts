@@ -11,6 +11,8 @@ export type UseCaseErrorCode =
   | "not-an-approver"
   | "own-request"
   | "already-decided"
+  | "already-approved-by-you"
+  | "not-an-operator"
   | "expired"
   | "incident-resolved"
   | "unknown-playbook"

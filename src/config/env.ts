@@ -96,6 +96,10 @@ export const EnvSchema = z.object({
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   INCIDENT_RESPONDERS: idList,
   INCIDENT_APPROVERS: idList,
+  /** How many distinct allowed approvers a remediation needs (the requester never counts). */
+  INCIDENT_APPROVALS_REQUIRED: positiveInt(1).pipe(z.number().max(10)),
+  /** Who may declare with hosts:, run, resolve and set the commander; empty: everyone. */
+  INCIDENT_OPERATORS: idList,
   PHASE_MINUTE_MS: positiveInt(60_000),
   INCIDENT_REMINDERS: reminders,
 });
@@ -115,6 +119,10 @@ export interface Config {
   playbooksDir: string;
   responders: string[];
   approvers: string[];
+  /** INCIDENT_APPROVALS_REQUIRED: distinct approvers per remediation. */
+  approvalsRequired: number;
+  /** INCIDENT_OPERATORS: empty means everyone may operate. */
+  operators: string[];
   phaseMinuteMs: number;
   /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
   reminders: RemindersBySeverity;
@@ -148,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       playbooksDir: e.PLAYBOOKS_DIR,
       responders: e.INCIDENT_RESPONDERS,
       approvers: e.INCIDENT_APPROVERS,
+      approvalsRequired: e.INCIDENT_APPROVALS_REQUIRED,
+      operators: e.INCIDENT_OPERATORS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
       reminders: e.INCIDENT_REMINDERS,
     },

@@ -70,6 +70,13 @@ export type InventoryTarget = HostTarget;
 export class HostSelectionError extends Error {
   readonly code = "unknown-hosts";
   readonly retryable = false;
+  /** The names that matched nothing (the message also lists what is known, for the terminal). */
+  constructor(
+    message: string,
+    readonly unknown: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -90,6 +97,7 @@ export function selectHosts(inventory: Inventory, selection: readonly string[]):
     const groups = ["all", ...Object.keys(inventory.groups)].join(", ");
     throw new HostSelectionError(
       `unknown host or group ${unknown.map((u) => `"${u}"`).join(", ")}; hosts: ${hosts}; groups: ${groups}`,
+      unknown,
     );
   }
   return Object.keys(inventory.hosts).filter((host) => chosen.has(host));

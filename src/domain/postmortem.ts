@@ -103,6 +103,8 @@ function actionLines(events: readonly TimelineEvent[]): string[] {
       lines.push(
         `- ${clockTime(e.at)} ${md(`${e.details.stepId} on ${e.details.host}`)}: precheck ${e.details.precheck}, action ${e.details.action}, verification ${e.details.verification}`,
       );
+    } else if (e.type === "remediation-refused") {
+      lines.push(`- ${clockTime(e.at)} ${md(e.summary)}`);
     } else if (e.type === "state-changed") {
       lines.push(`- ${clockTime(e.at)} state ${e.details.from} → ${e.details.to}`);
     }

@@ -94,7 +94,16 @@ export const TimelineEvent = z.discriminatedUnion("type", [
       precheck: z.string().optional(),
     }),
   ),
-  event("approval-granted", z.object({ approvalId: z.string(), by: z.string() })),
+  event(
+    "approval-granted",
+    z.object({
+      approvalId: z.string(),
+      by: z.string(),
+      /** Approvals given so far and how many the request needs (absent: one was enough). */
+      approvals: z.number().int().optional(),
+      required: z.number().int().optional(),
+    }),
+  ),
   event("approval-denied", z.object({ approvalId: z.string(), by: z.string() })),
   event(
     "approval-expired",
@@ -114,6 +123,15 @@ export const TimelineEvent = z.discriminatedUnion("type", [
       action: StepStatus,
       verification: StepStatus,
       output: z.string(),
+    }),
+  ),
+  event(
+    "remediation-refused",
+    z.object({
+      approvalId: z.string(),
+      host: z.string(),
+      /** Why the worker ran nothing: the job did not match what was approved. */
+      reason: z.string(),
     }),
   ),
   event("playbook-finished", z.object({ runId: z.string(), playbook: z.string(), phase: Phase })),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Approval, ApprovalDecision } from "../domain/approval";
+import type { Approval, ApprovalDecision, ApprovalGrant } from "../domain/approval";
 import { StepStatus } from "../domain/step-result";
 
 export const RemediationOutcome = z.object({
@@ -12,11 +12,18 @@ export const RemediationOutcome = z.object({
 });
 export type RemediationOutcome = z.infer<typeof RemediationOutcome>;
 
+export interface StoredApproval {
+  approval: Approval;
+  decision: ApprovalDecision | null;
+  /** The approvals given so far (in order), towards `approval.required`. */
+  grants: ApprovalGrant[];
+}
+
 /** Approval requests, their one decision, and the claims that keep a remediation from running twice. */
 export interface ApprovalStore {
   /** False when it exists already. */
   create(approval: Approval): Promise<boolean>;
-  get(id: string): Promise<{ approval: Approval; decision: ApprovalDecision | null } | null>;
+  get(id: string): Promise<StoredApproval | null>;
   listForIncident(incidentId: string): Promise<Approval[]>;
   /**
    * Records the decision only if none is recorded yet (atomic). Returns the decision that stands:
@@ -26,6 +33,21 @@ export interface ApprovalStore {
     id: string,
     decision: ApprovalDecision,
   ): Promise<{ recorded: boolean; decision: ApprovalDecision }>;
+  /**
+   * Adds one approver's approval (atomic): nothing when a decision already stands or this person
+   * approved already; when the grants reach `approval.required` it records the decision
+   * `approved` (by the last approver) in the same step, so exactly one click completes it.
+   */
+  grant(
+    approval: Approval,
+    grant: ApprovalGrant,
+  ): Promise<{ recorded: boolean; grants: ApprovalGrant[]; decision: ApprovalDecision | null }>;
+  /**
+   * The per-host remediation lock: true when taken (SET NX with a time to live), so two approved
+   * remediations never act on one host at once. Only the holder's token releases it.
+   */
+  lockHost(host: string, token: string, ttlMs: number): Promise<boolean>;
+  unlockHost(host: string, token: string): Promise<void>;
   /** Takes the one-time right to run the action on this host; false when already taken. */
   claimRemediation(approvalId: string, host: string): Promise<boolean>;
   /** Keeps the first outcome recorded for the host; false when one was there already. */

@@ -35,6 +35,9 @@ export interface ApprovalCard {
   state: "pending" | "approved" | "denied" | "expired";
   requestedBy: string;
   decidedBy: string | null;
+  /** Each approval given so far, and how many distinct approvers the request needs in all. */
+  approvals: { by: string; at: number }[];
+  required: number;
   expiresAt: number;
   /** What happened after approval: precheck, action, verification per host. */
   outcome: string | null;

@@ -17,6 +17,8 @@ export const RemediationJob = z.object({
   incidentId: z.string(),
   approvalId: z.string(),
   host: z.string(),
+  /** The digest of the commands the approval showed for this host; the worker compares it. */
+  commandDigest: z.string().min(1),
 });
 export type RemediationJob = z.infer<typeof RemediationJob>;
 

@@ -1,5 +1,5 @@
 import type { Phase } from "../domain/phase";
-import type { Playbook, Step } from "../domain/playbook";
+import type { Playbook, RemediationStep, Step } from "../domain/playbook";
 import type { HostReport, StepResult } from "../domain/step-result";
 import type { HostTarget } from "./remote-executor";
 
@@ -36,7 +36,15 @@ export interface PlaybookRunner {
     host: RunnerHost,
     hooks: RunnerHooks,
   ): Promise<HostReport>;
-  runRemediation(playbook: Playbook, stepId: string, host: RunnerHost): Promise<RemediationResult>;
+  /**
+   * Runs an approved remediation with the commands exactly as approved (rendered when approval
+   * was asked); `step` gives the timeouts, expectations and verification attempts.
+   */
+  runRemediation(
+    step: RemediationStep,
+    commands: { precheck: string; action: string; verify: string },
+    host: RunnerHost,
+  ): Promise<RemediationResult>;
   /** The exact commands a step will run on a host (shown on the approval card). */
   planCommands(
     playbook: Playbook,

@@ -1,4 +1,4 @@
-import type { Approval, ApprovalDecision } from "../../src/domain/approval";
+import type { Approval, ApprovalDecision, ApprovalGrant } from "../../src/domain/approval";
 import type { Incident } from "../../src/domain/incident";
 import type { IncidentRun } from "../../src/domain/incident-run";
 import type { HostReport, StepResult } from "../../src/domain/step-result";
@@ -119,6 +119,8 @@ export class InMemoryApprovalStore implements ApprovalStore {
   readonly claims = new Set<string>();
   readonly outcomes = new Map<string, RemediationOutcome>();
   readonly cards = new Map<string, string>();
+  readonly grants = new Map<string, ApprovalGrant[]>();
+  readonly hostLocks = new Map<string, string>();
 
   async create(approval: Approval): Promise<boolean> {
     if (this.approvals.has(approval.id)) return false;
@@ -127,7 +129,37 @@ export class InMemoryApprovalStore implements ApprovalStore {
   }
   async get(id: string) {
     const approval = this.approvals.get(id);
-    return approval ? { approval, decision: this.decisions.get(id) ?? null } : null;
+    if (!approval) return null;
+    return {
+      approval,
+      decision: this.decisions.get(id) ?? null,
+      grants: [...(this.grants.get(id) ?? [])],
+    };
+  }
+  async grant(approval: Approval, grant: ApprovalGrant) {
+    const grants = this.grants.get(approval.id) ?? [];
+    const decided = this.decisions.get(approval.id) ?? null;
+    if (decided || grants.some((g) => g.by === grant.by)) {
+      return { recorded: false, grants: [...grants], decision: decided };
+    }
+    grants.push(grant);
+    this.grants.set(approval.id, grants);
+    if (grants.length >= approval.required) {
+      this.decisions.set(approval.id, { state: "approved", by: grant.by, at: grant.at });
+    }
+    return {
+      recorded: true,
+      grants: [...grants],
+      decision: this.decisions.get(approval.id) ?? null,
+    };
+  }
+  async lockHost(host: string, token: string): Promise<boolean> {
+    if (this.hostLocks.has(host)) return false;
+    this.hostLocks.set(host, token);
+    return true;
+  }
+  async unlockHost(host: string, token: string): Promise<void> {
+    if (this.hostLocks.get(host) === token) this.hostLocks.delete(host);
   }
   async listForIncident(incidentId: string): Promise<Approval[]> {
     return [...this.approvals.values()].filter((a) => a.incidentId === incidentId);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
 import {
   DEFAULT_SETTINGS,
@@ -140,6 +141,7 @@ export function lifecycleHarness(options: {
     }),
     settings: { ...DEFAULT_SETTINGS, defaultPlaybook: "lifecycle-test", ...options.settings },
     randomSuffix: () => `s${++n}`,
+    digest: (text) => createHash("sha256").update(text).digest("hex"),
   };
   return { deps, chat, queue, clock, ...stores };
 }

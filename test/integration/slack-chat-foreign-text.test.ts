@@ -37,6 +37,8 @@ const approval: ApprovalCard = {
   state: "pending",
   requestedBy: "U0DECLARE",
   decidedBy: null,
+  approvals: [],
+  required: 1,
   expiresAt: Date.now() + 600_000,
   outcome: null,
 };

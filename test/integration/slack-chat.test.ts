@@ -137,6 +137,8 @@ describe("SlackChat over the Web API (fake Slack on loopback)", () => {
       state: "pending",
       requestedBy: "bot",
       decidedBy: null,
+      approvals: [],
+      required: 1,
       expiresAt: Date.now() + 600_000,
       outcome: null,
     };

@@ -1,3 +1,4 @@
+import type { Approval } from "../../src/domain/approval";
 import { Redis } from "ioredis";
 import { createRedisStores } from "../../src/adapters/store";
 import type { Incident } from "../../src/domain/incident";
@@ -29,6 +30,40 @@ const note = (key: string, at: number): TimelineEvent => ({
   summary: `note ${key}`,
   details: { text: key },
 });
+
+const reloadApproval: Approval = {
+  id: "apr-run-x-reload",
+  incidentId: "inc-x",
+  runId: "run-x",
+  playbook: "apache-502",
+  stepId: "reload",
+  title: "Reload",
+  hosts: ["proxy-1"],
+  commands: ["apache2ctl graceful"],
+  plan: [
+    {
+      host: "proxy-1",
+      precheck: "apache2ctl configtest",
+      action: "apache2ctl graceful",
+      verify: "true",
+      digest: "d1",
+    },
+  ],
+  step: {
+    id: "reload",
+    title: "Graceful reload",
+    kind: "remediation",
+    run: "apache2ctl graceful",
+    precheck: { run: "apache2ctl configtest", expect: {} },
+    verify: { run: "true", expect: {}, attempts: 1, interval: "1s" },
+  },
+  required: 1,
+  precheck: null,
+  requestedBy: "U1",
+  requester: "U1",
+  requestedAt: 1,
+  expiresAt: 100,
+};
 
 describe("the Redis stores", () => {
   let redis: Redis;
@@ -94,20 +129,7 @@ describe("the Redis stores", () => {
   });
 
   it("records one decision when two clicks arrive at once", async () => {
-    await stores.approvals.create({
-      id: "apr-run-x-reload",
-      incidentId: "inc-x",
-      runId: "run-x",
-      playbook: "apache-502",
-      stepId: "reload",
-      title: "Reload",
-      hosts: ["proxy-1"],
-      commands: ["apache2ctl graceful"],
-      precheck: null,
-      requestedBy: "U1",
-      requestedAt: 1,
-      expiresAt: 100,
-    });
+    await stores.approvals.create(reloadApproval);
     const [a, b] = await Promise.all([
       stores.approvals.decide("apr-run-x-reload", { state: "approved", by: "U2", at: 2 }),
       stores.approvals.decide("apr-run-x-reload", { state: "denied", by: "U3", at: 2 }),
@@ -116,6 +138,30 @@ describe("the Redis stores", () => {
     expect(a.decision).toEqual(b.decision);
     expect(await stores.approvals.claimRemediation("apr-run-x-reload", "proxy-1")).toBe(true);
     expect(await stores.approvals.claimRemediation("apr-run-x-reload", "proxy-1")).toBe(false);
+  });
+
+  it("adds approvals atomically: with two required, four clicks at once complete it once", async () => {
+    const approval = { ...reloadApproval, id: "apr-run-y-reload", required: 2 };
+    await stores.approvals.create(approval);
+    const clicks = await Promise.all(
+      ["U2", "U3", "U2", "U4"].map((by) => stores.approvals.grant(approval, { by, at: 3 })),
+    );
+    expect(clicks.filter((c) => c.recorded)).toHaveLength(2);
+    const stored = await stores.approvals.get(approval.id);
+    expect(stored?.grants).toHaveLength(2);
+    expect(stored?.decision?.state).toBe("approved");
+    expect(new Set(stored?.grants.map((g) => g.by)).size).toBe(2);
+  });
+
+  it("holds a host's remediation lock for one holder, released only by its token", async () => {
+    expect(await stores.approvals.lockHost("proxy-1", "a", 5000)).toBe(true);
+    expect(await stores.approvals.lockHost("proxy-1", "b", 5000)).toBe(false);
+    await stores.approvals.unlockHost("proxy-1", "b");
+    expect(await stores.approvals.lockHost("proxy-1", "b", 5000)).toBe(false);
+    await stores.approvals.unlockHost("proxy-1", "a");
+    expect(await stores.approvals.lockHost("proxy-1", "b", 50)).toBe(true);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await stores.approvals.lockHost("proxy-1", "c", 5000)).toBe(true);
   });
 
   it("counts finished hosts so that exactly one finisher completes the run", async () => {

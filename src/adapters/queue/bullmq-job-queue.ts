@@ -70,7 +70,7 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueueRemediation(job: RemediationJob): Promise<void> {
     await this.remediations.add("remediation", job, {
-      jobId: jobIds.remediation(job.approvalId, job.host),
+      jobId: jobIds.remediation(job),
     });
   }
 

@@ -9,7 +9,20 @@ const part = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, "_");
 
 export const jobIds = {
   hostRun: (runId: string, host: string) => `hr-${part(runId)}-${part(host)}`,
-  remediation: (approvalId: string, host: string) => `rem-${part(approvalId)}-${part(host)}`,
+  /**
+   * The command digest is part of the id, and the job's incident too: a job that differs from the
+   * approved one in anything is not deduplicated into it, so the worker sees and refuses it.
+   */
+  remediation: (job: {
+    incidentId: string;
+    approvalId: string;
+    host: string;
+    commandDigest: string;
+  }) =>
+    `rem-${part(job.approvalId)}-${part(job.host)}-${createHash("sha1")
+      .update(`${job.incidentId}\n${job.commandDigest}`)
+      .digest("hex")
+      .slice(0, 16)}`,
   clockEntry: (incidentId: string, entryName: string) =>
     `clk-${part(incidentId)}-${part(entryName)}`,
   approvalExpiry: (approvalId: string) => `exp-${part(approvalId)}`,

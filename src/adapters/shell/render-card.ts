@@ -75,6 +75,12 @@ export function renderApprovalCard(card: ApprovalCard, now: number): string[] {
   ];
   for (const command of card.commands) lines.push(`  $ ${oneLine(command)}`);
   if (card.precheck) lines.push(`  precheck: ${oneLine(card.precheck)}`);
+  if (card.required > 1 || card.approvals.length > 0) {
+    const given = card.approvals.map((a) => a.by).join(", ") || "none yet";
+    const left = Math.max(0, card.required - card.approvals.length);
+    const needed = card.state === "pending" && left > 0 ? `; ${left} more needed` : "";
+    lines.push(`  approvals: ${card.approvals.length} of ${card.required} (${given})${needed}`);
+  }
   if (card.state === "pending") {
     lines.push(`  expires in ${formatDuration(Math.max(0, card.expiresAt - now))}`);
     // The buttons of Slack's card; the shell answers them at the prompt.

@@ -1,8 +1,35 @@
 import type { Redis } from "ioredis";
-import { Approval, ApprovalDecision } from "../../domain/approval";
-import { RemediationOutcome, type ApprovalStore } from "../../ports/approval-store";
+import { Approval, ApprovalDecision, ApprovalGrant } from "../../domain/approval";
+import {
+  RemediationOutcome,
+  type ApprovalStore,
+  type StoredApproval,
+} from "../../ports/approval-store";
 import type { RedisKeys } from "./redis-keys";
-import { parseStored } from "./redis-script";
+import { RedisScript, StoreError, parseStored } from "./redis-script";
+
+/**
+ * One approver's approval. KEYS: decision, grants (a list of JSON grants), grant markers (a set
+ * of who approved). ARGV: approver, grant JSON, required count, approved-decision JSON.
+ * Returns 0 when a decision already stood or this approver was counted already, 1 when the grant
+ * was added, 2 when it was added and completed the request (the decision is now `approved`).
+ */
+const GRANT = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('SADD', KEYS[3], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[4])
+  return 2
+end
+return 1
+`);
+
+/** Deletes the lock only while it still holds this holder's token. */
+const UNLOCK = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
 
 /**
  * Approvals: the request as JSON, its one decision under a separate key written with SET NX (the
@@ -25,16 +52,54 @@ export class RedisApprovalStore implements ApprovalStore {
     return ok === "OK";
   }
 
-  async get(id: string): Promise<{ approval: Approval; decision: ApprovalDecision | null } | null> {
-    const [raw, decision] = await this.redis.mget(
-      this.keys.approval(id),
-      this.keys.approvalDecision(id),
-    );
+  async get(id: string): Promise<StoredApproval | null> {
+    const [[, raw], [, decision], [, grants]] = (await this.redis
+      .multi()
+      .get(this.keys.approval(id))
+      .get(this.keys.approvalDecision(id))
+      .lrange(this.keys.approvalGrants(id), 0, -1)
+      .exec()) as [[null, string | null], [null, string | null], [null, string[]]];
     if (!raw) return null;
     return {
       approval: parseStored(Approval, raw, `approval ${id}`),
       decision: decision ? parseStored(ApprovalDecision, decision, `decision ${id}`) : null,
+      grants: grants.map((g) => parseStored(ApprovalGrant, g, `grant ${id}`)),
     };
+  }
+
+  async grant(
+    approval: Approval,
+    grant: ApprovalGrant,
+  ): Promise<{ recorded: boolean; grants: ApprovalGrant[]; decision: ApprovalDecision | null }> {
+    const id = approval.id;
+    const approved: ApprovalDecision = { state: "approved", by: grant.by, at: grant.at };
+    const reply = await GRANT.run(
+      this.redis,
+      [
+        this.keys.approvalDecision(id),
+        this.keys.approvalGrants(id),
+        `${this.keys.approvalGrants(id)}:by`,
+      ],
+      [grant.by, JSON.stringify(grant), approval.required, JSON.stringify(approved)],
+    );
+    if (reply !== 0 && reply !== 1 && reply !== 2) {
+      throw new StoreError("unexpected-reply", `grant ${id}: ${String(reply)}`, false);
+    }
+    const stored = await this.get(id);
+    return {
+      recorded: reply !== 0,
+      grants: stored?.grants ?? [],
+      decision: stored?.decision ?? null,
+    };
+  }
+
+  async lockHost(host: string, token: string, ttlMs: number): Promise<boolean> {
+    const key = this.keys.hostRemediationLock(host);
+    return (await this.redis.set(key, token, "PX", ttlMs, "NX")) === "OK";
+  }
+
+  async unlockHost(host: string, token: string): Promise<void> {
+    await UNLOCK.run(this.redis, [this.keys.hostRemediationLock(host)], [token]);
   }
 
   async listForIncident(incidentId: string): Promise<Approval[]> {

@@ -19,6 +19,8 @@ export function redisKeys(prefix: string) {
     approvalDecision: (id: string) => `${prefix}:approval:${id}:decision`,
     approvalClaim: (id: string, host: string) => `${prefix}:approval:${id}:claim:${host}`,
     approvalOutcomes: (id: string) => `${prefix}:approval:${id}:outcomes`,
+    approvalGrants: (id: string) => `${prefix}:approval:${id}:grants`,
+    hostRemediationLock: (host: string) => `${prefix}:remediation-lock:${host}`,
     approvalCard: (id: string) => `${prefix}:approval:${id}:card`,
     incidentApprovals: (incidentId: string) => `${prefix}:approvals:${incidentId}`,
   };

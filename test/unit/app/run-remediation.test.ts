@@ -34,11 +34,17 @@ const host = {
   },
 };
 const noSleep = { sleep: async () => undefined };
+/** As the approval rendered them (the url's quoting included). */
+const approved = {
+  precheck: "apache2ctl configtest",
+  action: "apache2ctl graceful",
+  verify: "curl -fsS 'http://127.0.0.1:8080/'",
+};
 
 describe("runRemediation", () => {
   it("runs precheck, action and verification in order over one connection", async () => {
     const executor = new FakeRemoteExecutor().reply(() => ({ stdout: "Syntax OK\n" }));
-    const outcome = await runRemediation(executor, playbook, step, host, noSleep);
+    const outcome = await runRemediation(executor, step, approved, host, noSleep);
     expect(executor.commands.map((c) => c.command)).toEqual([
       "apache2ctl configtest",
       "apache2ctl graceful",
@@ -55,7 +61,7 @@ describe("runRemediation", () => {
       exitCode: 1,
       stderr: "Syntax error on line 3",
     }));
-    const outcome = await runRemediation(executor, playbook, step, host, noSleep);
+    const outcome = await runRemediation(executor, step, approved, host, noSleep);
     expect(executor.commands).toHaveLength(1);
     expect(outcome).toMatchObject({
       precheck: { status: "failed" },
@@ -64,12 +70,27 @@ describe("runRemediation", () => {
     });
   });
 
+  it("runs the approved strings as they are, whatever the step's templates say now", async () => {
+    const executor = new FakeRemoteExecutor().reply(() => ({ stdout: "Syntax OK\n" }));
+    const changed = {
+      ...step,
+      run: "rm -rf /etc/apache2",
+      verify: { ...step.verify, run: "true" },
+    };
+    await runRemediation(executor, changed, approved, host, noSleep);
+    expect(executor.commands.map((c) => c.command)).toEqual([
+      "apache2ctl configtest",
+      "apache2ctl graceful",
+      "curl -fsS 'http://127.0.0.1:8080/'",
+    ]);
+  });
+
   it("retries the verification up to its attempts and says how often it tried", async () => {
     const sleeps: number[] = [];
     const executor = new FakeRemoteExecutor().reply((_h, command) =>
       command.startsWith("curl") ? { exitCode: 22 } : { stdout: "Syntax OK" },
     );
-    const outcome = await runRemediation(executor, playbook, step, host, {
+    const outcome = await runRemediation(executor, step, approved, host, {
       sleep: async (ms) => void sleeps.push(ms),
     });
     expect(sleeps).toEqual([1000, 1000]);

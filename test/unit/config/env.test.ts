@@ -20,6 +20,8 @@ describe("configuration from the environment", () => {
         playbooksDir: "./playbooks",
         responders: [],
         approvers: [],
+        approvalsRequired: 1,
+        operators: [],
         phaseMinuteMs: 60000,
         reminders: DEFAULT_REMINDERS_BY_SEVERITY,
       },

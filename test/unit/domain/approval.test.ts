@@ -14,8 +14,27 @@ const approval: Approval = {
   title: "Graceful reload",
   hosts: ["proxy-1"],
   commands: ["apache2ctl graceful"],
+  plan: [
+    {
+      host: "proxy-1",
+      precheck: "apache2ctl configtest",
+      action: "apache2ctl graceful",
+      verify: "true",
+      digest: "d1",
+    },
+  ],
+  step: {
+    id: "reload",
+    title: "Graceful reload",
+    kind: "remediation",
+    run: "apache2ctl graceful",
+    precheck: { run: "apache2ctl configtest", expect: {} },
+    verify: { run: "true", expect: {}, attempts: 1, interval: "1s" },
+  },
+  required: 1,
   precheck: "apache2ctl configtest",
   requestedBy: "U-REQ",
+  requester: "U-REQ",
   requestedAt: 0,
   expiresAt: 600_000,
 };

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ApprovalId } from "../../../domain/approval";
+import { IncidentId } from "../../../domain/incident";
 import type { ApprovalCard } from "../../../ports/chat";
 import { fitMessage } from "./fit-message";
 import { MAX_SECTION_TEXT, codeBlock, cutEnd, escapeMrkdwn, mention } from "./limits";
@@ -9,8 +11,8 @@ export const DENY_ACTION = "approval-deny";
 
 /** What a button carries back; parsed with zod when the click arrives (the edge is Slack). */
 export const ApprovalButtonValue = z.object({
-  approvalId: z.string().min(1).max(200),
-  incidentId: z.string().min(1).max(200),
+  approvalId: ApprovalId,
+  incidentId: IncidentId,
 });
 export type ApprovalButtonValue = z.infer<typeof ApprovalButtonValue>;
 
@@ -37,6 +39,7 @@ export function renderApprovalCard(card: ApprovalCard): RenderedMessage {
     ),
     section(`*Precheck:* ${card.precheck ? escapeMrkdwn(card.precheck) : "_none_"}`),
   ];
+  if (card.required > 1 || card.approvals.length > 0) blocks.push(approvalsBlock(card));
   if (card.state === "pending") {
     blocks.push(expiryContext(card.expiresAt), buttons(card));
   } else {
@@ -78,6 +81,16 @@ function buttons(card: ApprovalCard): Block {
       },
     ],
   };
+}
+
+/** Who approved so far and how many approvals are still needed (the two-person rule). */
+function approvalsBlock(card: ApprovalCard): Block {
+  const given = card.approvals.map((a) => mention(a.by)).join(", ") || "none yet";
+  const left = Math.max(0, card.required - card.approvals.length);
+  const needed = card.state === "pending" && left > 0 ? `; ${left} more needed` : "";
+  return section(
+    `*Approvals:* ${card.approvals.length} of ${card.required} (${given})${needed}`,
+  );
 }
 
 function decisionBlock(card: ApprovalCard): Block {

@@ -3,7 +3,12 @@ import { jobIds } from "../../../../src/adapters/queue/job-ids";
 describe("BullMQ job ids", () => {
   const all = [
     jobIds.hostRun("run-inc-1-immediate-0", "proxy:1"),
-    jobIds.remediation("apr-run-1-reload", "proxy-1"),
+    jobIds.remediation({
+      incidentId: "inc-20260101-x",
+      approvalId: "apr-run-1-reload",
+      host: "proxy-1",
+      commandDigest: "ab12",
+    }),
     jobIds.clockEntry("inc-20260101-x", "reminder-30"),
     jobIds.approvalExpiry("apr-run-1-reload"),
     jobIds.announce("inc-20260101-x", "step-finished:run-1:proxy-1:error-log"),

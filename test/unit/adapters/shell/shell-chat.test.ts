@@ -41,6 +41,8 @@ const approval: ApprovalCard = {
   state: "pending",
   requestedBy: "U1",
   decidedBy: null,
+  approvals: [],
+  required: 1,
   expiresAt: 600_000,
   outcome: null,
 };

@@ -19,6 +19,8 @@ const approval: ApprovalCard = {
   state: "pending",
   requestedBy: "U1",
   decidedBy: null,
+  approvals: [],
+  required: 1,
   expiresAt: 0,
   outcome: null,
 };

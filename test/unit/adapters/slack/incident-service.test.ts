@@ -54,7 +54,7 @@ describe("slackIncidentService quotes foreign text escaped", () => {
       "approve",
     );
     expect(reply).toEqual({
-      text: ":no_entry_sign: No approval request apr-&lt;!channel&gt;-&lt;https://evil.example|x&gt;.",
+      text: ":no_entry_sign: That is not an approval request id.",
     });
   });
 });

@@ -161,6 +161,8 @@ const approval: ApprovalCard = {
   state: "pending",
   requestedBy: "bot",
   decidedBy: null,
+  approvals: [],
+  required: 1,
   expiresAt: Date.UTC(2026, 10, 22, 22, 10, 0),
   outcome: null,
 };

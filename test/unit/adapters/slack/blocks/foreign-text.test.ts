@@ -117,6 +117,8 @@ describe("every piece of foreign text is escaped with Slack's &amp; &lt; &gt;", 
       state: "pending",
       requestedBy: "U0DECLARE",
       decidedBy: null,
+      approvals: [],
+      required: 1,
       expiresAt: Date.UTC(2026, 10, 22, 22, 10, 0),
       outcome: null,
     };
