@@ -120,7 +120,12 @@ async function deny(
   });
   await deps.queue.cancelApprovalExpiry(approval.id);
   const grants = (await deps.approvals.get(approval.id))?.grants ?? [];
-  return succeed({ approval, decision, grants, stillNeeded: approvalsStillNeeded(approval, grants) });
+  return succeed({
+    approval,
+    decision,
+    grants,
+    stillNeeded: approvalsStillNeeded(approval, grants),
+  });
 }
 
 /** A grant the store did not add: decided meanwhile, or this person was counted already. */

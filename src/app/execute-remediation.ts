@@ -1,8 +1,4 @@
-import {
-  remediationDigestText,
-  type Approval,
-  type HostRemediationPlan,
-} from "../domain/approval";
+import { remediationDigestText, type Approval, type HostRemediationPlan } from "../domain/approval";
 import { parseDuration } from "../domain/duration";
 import type { RemediationStep } from "../domain/playbook";
 import { BOT } from "../domain/incident";

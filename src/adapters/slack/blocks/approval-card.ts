@@ -88,9 +88,7 @@ function approvalsBlock(card: ApprovalCard): Block {
   const given = card.approvals.map((a) => mention(a.by)).join(", ") || "none yet";
   const left = Math.max(0, card.required - card.approvals.length);
   const needed = card.state === "pending" && left > 0 ? `; ${left} more needed` : "";
-  return section(
-    `*Approvals:* ${card.approvals.length} of ${card.required} (${given})${needed}`,
-  );
+  return section(`*Approvals:* ${card.approvals.length} of ${card.required} (${given})${needed}`);
 }
 
 function decisionBlock(card: ApprovalCard): Block {
