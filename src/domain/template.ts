@@ -142,9 +142,32 @@ export class TemplateRenderError extends Error {
   readonly retryable = false;
 }
 
+/** A value that would reach the command as an option: `-lkp` from `{{ url | host }}`. */
+export class TemplateValueError extends Error {
+  readonly code = "template-value-refused";
+  readonly retryable = false;
+}
+
+/**
+ * A placeholder's value, filter applied. Quoting keeps it one word, but a word starting with "-"
+ * is still an option to most commands (`nc '-lkp' 80` listens), so none may start with one; the
+ * variable types refuse such values earlier, this is the last word before a shell sees it.
+ */
+function placeholderValue(part: { name: string; filter: UrlFilter | null }, value: string): string {
+  const text = part.filter ? applyUrlFilter(value, part.filter) : value;
+  if (text.startsWith("-")) {
+    const placeholder = part.filter ? `${part.name} | ${part.filter}` : part.name;
+    throw new TemplateValueError(
+      `variable "${placeholder}" starts with "-": the command would read it as an option, so it is refused`,
+    );
+  }
+  return text;
+}
+
 /**
  * Renders a parsed template with validated values. Every value is shell-quoted; a missing value
- * is a programming error upstream (variables are resolved and checked before rendering).
+ * is a programming error upstream (variables are resolved and checked before rendering), and a
+ * value starting with "-" is refused (TemplateValueError).
  */
 export function renderTemplate(parsed: ParsedTemplate, values: Record<string, string>): string {
   if (parsed.problems.length > 0) {
@@ -157,7 +180,7 @@ export function renderTemplate(parsed: ParsedTemplate, values: Record<string, st
       if (value === undefined) {
         throw new TemplateRenderError(`no value for variable "${part.name}"`);
       }
-      return shellQuote(part.filter ? applyUrlFilter(value, part.filter) : value);
+      return shellQuote(placeholderValue(part, value));
     })
     .join("");
 }
