@@ -106,4 +106,32 @@ describe("playbook validation beyond the schema", () => {
       { path: "vars.n.default", message: expect.stringMatching(/must not start with "-"/) },
     ]);
   });
+
+  it("refuses arithmetic on a shell variable that holds a text value, not on a number", () => {
+    const step = (run: string) => ({
+      vars: {
+        log: { type: "path" },
+        name: { type: "string", default: "x" },
+        minutes: { type: "integer", default: 15 },
+      },
+      phases: { immediate: [{ id: "a", title: "A", kind: "diagnostic", run }] },
+    });
+    const text = validatePlaybook(playbook(step("w={{ name }}; echo $(( w * 60 )) {{ log }}")));
+    expect(text).toEqual([
+      {
+        path: "phases.immediate[0].run",
+        message: expect.stringMatching(
+          /^shell variable "w" holds \{\{ name \}\} \(a string\) and is read in arithmetic/,
+        ),
+      },
+    ]);
+    const braced = validatePlaybook(
+      playbook(step('w={{ name }}; echo "$(( ${w} + 1 ))" {{ log }}')),
+    );
+    expect(braced).toHaveLength(1);
+    const number = validatePlaybook(
+      playbook(step("w={{ minutes }}; echo $(( w * 60 )) {{ log }}")),
+    );
+    expect(number).toEqual([]);
+  });
 });
