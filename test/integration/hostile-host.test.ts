@@ -133,7 +133,7 @@ describe("a hostile host against the batch channel", () => {
     };
     const end = await batchAgainstHost();
     expect(end.error?.message).toMatch(
-      `hostile-1: its batch output broke the framing: command 0 announced ${40 * MiB} bytes of output, over its cap of ${CAP}; the connection was closed`,
+      `hostile-1: its batch output broke the framing: command 1 announced ${40 * MiB} bytes of output, over its cap of ${CAP}; the connection was closed`,
     );
     expect(end.events).toEqual(["started 0"]);
     expect(end.peakBuffered).toBeLessThanOrEqual(2 * CAP + 64 * 1024);
@@ -145,7 +145,7 @@ describe("a hostile host against the batch channel", () => {
     ["a negative size", "R 0 0 -1 0 0 0", /unexpected driver output/],
     ["a garbage size", "R 0 0 0x10 0 0 0", /unexpected driver output/],
     ["a size past any integer", `R 0 0 ${"9".repeat(30)} 0 0 0`, /unexpected driver output/],
-    ["a second start of the same command", "S 0", /start of command 0 out of order/],
+    ["a second start of the same command", "S 0", /start of command 1 out of order/],
   ])("refuses %s in a header and closes the connection", async (_name, line, reason) => {
     sshd.behaviour = (channel, nonce) => {
       channel.write(frame(nonce, "S 0"));
@@ -187,7 +187,7 @@ describe("a hostile host against the batch channel", () => {
       channel.every(500, () => channel.write(frame(nonce, "S 0")));
     };
     const end = await batchAgainstHost();
-    expect(end.error?.message).toMatch(/start of command 0 out of order/);
+    expect(end.error?.message).toMatch(/start of command 1 out of order/);
     expect(end.events).toEqual(["started 0"]);
   });
 
@@ -285,7 +285,7 @@ describe("a hostile host against the SSH executor and the engine", () => {
     const [first, second] = report.hosts[0]?.steps ?? [];
     expect(first?.status).toBe("error");
     expect(first?.reason).toContain(
-      `its batch output broke the framing: command 0 announced ${CAP + 1} bytes of output, over its cap of ${CAP}`,
+      `its batch output broke the framing: command 1 announced ${CAP + 1} bytes of output, over its cap of ${CAP}`,
     );
     expect(second).toMatchObject({ status: "ok", output: "alone\n" });
   });

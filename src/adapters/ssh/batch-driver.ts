@@ -276,7 +276,7 @@ export class FrameParser {
 
   private start(index: number): void {
     if (this.running !== null || index !== this.nextIndex || index >= this.caps.length) {
-      this.fail(`a start of command ${index} out of order (expected ${this.expected()})`);
+      this.fail(`a start of command ${index + 1} out of order (expected ${this.expected()})`);
       return;
     }
     this.running = index;
@@ -288,17 +288,17 @@ export class FrameParser {
     const [index = NaN, exitCode = NaN, keptOut = NaN, droppedOut = NaN] = numbers;
     const [, , , , keptErr = NaN, droppedErr = NaN] = numbers;
     if (index !== this.running) {
-      this.fail(`a result of command ${index} out of order (expected ${this.expected()})`);
+      this.fail(`a result of command ${index + 1} out of order (expected ${this.expected()})`);
       return;
     }
     if (exitCode > MAX_EXIT_CODE) {
-      this.fail(`command ${index} reported exit status ${exitCode}, over ${MAX_EXIT_CODE}`);
+      this.fail(`command ${index + 1} reported exit status ${exitCode}, over ${MAX_EXIT_CODE}`);
       return;
     }
     const cap = this.caps[index] ?? 0;
     if (keptOut > cap || keptErr > cap) {
       const size = Math.max(keptOut, keptErr);
-      this.fail(`command ${index} announced ${size} bytes of output, over its cap of ${cap}`);
+      this.fail(`command ${index + 1} announced ${size} bytes of output, over its cap of ${cap}`);
       return;
     }
     const header = { index, exitCode, keptOut, droppedOut, keptErr, droppedErr };
@@ -306,8 +306,10 @@ export class FrameParser {
   }
 
   private expected(): string {
-    if (this.running !== null) return `the result of command ${this.running}`;
-    return this.nextIndex < this.caps.length ? `the start of command ${this.nextIndex}` : "nothing";
+    if (this.running !== null) return `the result of command ${this.running + 1}`;
+    return this.nextIndex < this.caps.length
+      ? `the start of command ${this.nextIndex + 1}`
+      : "nothing";
   }
 }
 

@@ -67,7 +67,7 @@ describe("the batch driver's framing", () => {
     const { events, error } = parse([Buffer.from(`ffff S 0\n`)]);
     expect(events).toEqual([]);
     expect(error).toMatch(/unexpected driver output/);
-    expect(parse([Buffer.from(`${nonce} S 7\n`)]).error).toMatch(/start of command 7 out of order/);
+    expect(parse([Buffer.from(`${nonce} S 7\n`)]).error).toMatch(/start of command 8 out of order/);
   });
 
   it.each([
@@ -84,15 +84,15 @@ describe("the batch driver's framing", () => {
     [
       "a second start of the same command",
       `${nonce} S 0\n${nonce} S 0\n`,
-      /start of command 0 out of order/,
+      /start of command 1 out of order/,
     ],
     ["a start before the previous result", `${nonce} S 0\n${nonce} S 1\n`, /out of order/],
     [
       "a result of a command not started",
       `${nonce} S 0\n${nonce} R 1 0 0 0 0 0\n`,
-      /result of command 1/,
+      /result of command 2/,
     ],
-    ["a result before any start", `${nonce} R 0 0 0 0 0 0\n`, /result of command 0 out of order/],
+    ["a result before any start", `${nonce} R 0 0 0 0 0 0\n`, /result of command 1 out of order/],
     [
       "a start of a command run before",
       `${nonce} S 0\n${nonce} R 0 0 0 0 0 0\n${nonce} S 0\n`,
