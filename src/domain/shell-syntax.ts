@@ -6,7 +6,8 @@
  *
  * Constructs whose quoting this cannot follow, or that run text as code a second time, are
  * refused outright: `#` comments, here-documents, `$'…'`, backquotes, `eval`, a shell given
- * `-c`, `case` inside `$(…)`, and placeholders inside `${…}` or arithmetic. Templates come from
+ * `-c` (also one started by another command), `ssh`, `case` inside `$(…)`, and placeholders
+ * inside `${…}` or arithmetic. Templates come from
  * reviewed playbooks: this guards against mistakes in them, not against their authors.
  */
 
@@ -312,12 +313,15 @@ export class ShellSyntax {
   }
 
   private word(frame: CommandFrame, word: string, placeholders: string[]): void {
+    const name = word.slice(word.lastIndexOf("/") + 1);
     if (!frame.expectCommand) {
       if (frame.shell && /^-[A-Za-z]*c[A-Za-z]*$/.test(word)) {
         this.problem(
           `"${frame.shell} ${word}" runs its argument as a new script, where a quoted value would be read as code: run the commands directly`,
         );
       }
+      // A shell started by another command (`find … -exec sh -c`, `sudo -u www sh -c`).
+      if (SHELLS.has(name)) frame.shell = name;
       return;
     }
     const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(word);
@@ -327,7 +331,11 @@ export class ShellSyntax {
       return;
     }
     if (RESERVED.has(word) || RESERVED_MORE.has(word)) return;
-    const name = word.slice(word.lastIndexOf("/") + 1);
+    if (name === "ssh") {
+      this.problem(
+        `"ssh" joins its arguments into one command line for the remote shell, where a quoted value would be read as code`,
+      );
+    }
     if (name === "eval") {
       this.problem(
         `"eval" runs its arguments as shell code a second time, where a quoted value would be read as code`,
