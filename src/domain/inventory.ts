@@ -36,12 +36,12 @@ export const Inventory = z
       if (group === "all") {
         ctx.addIssue({ code: "custom", path: ["groups", group], message: '"all" is built in' });
       }
-      if (group in inventory.hosts) {
+      if (isHost(inventory, group)) {
         const message = `"${group}" is both a host and a group`;
         ctx.addIssue({ code: "custom", path: ["groups", group], message });
       }
       members.forEach((member, index) => {
-        if (!(member in inventory.hosts)) {
+        if (!isHost(inventory, member)) {
           const message = `unknown host "${member}"`;
           ctx.addIssue({ code: "custom", path: ["groups", group, index], message });
         }
@@ -49,6 +49,18 @@ export const Inventory = z
     }
   });
 export type Inventory = z.infer<typeof Inventory>;
+
+/**
+ * Names are looked up among the inventory's own keys only: `constructor`, `toString` or
+ * `__proto__` are inherited by every object and must not count as a host or a group.
+ */
+function isHost(inventory: Pick<Inventory, "hosts">, name: string): boolean {
+  return Object.hasOwn(inventory.hosts, name);
+}
+
+function groupMembers(inventory: Inventory, name: string): readonly string[] | undefined {
+  return Object.hasOwn(inventory.groups, name) ? inventory.groups[name] : undefined;
+}
 
 /**
  * How to reach one host: what the inventory resolves to and what the RemoteExecutor port connects
@@ -87,9 +99,13 @@ export function selectHosts(inventory: Inventory, selection: readonly string[]):
   const chosen = new Set<string>();
   const unknown: string[] = [];
   for (const item of selection) {
-    if (item === "all") Object.keys(inventory.hosts).forEach((host) => chosen.add(host));
-    else if (item in inventory.hosts) chosen.add(item);
-    else if (inventory.groups[item]) inventory.groups[item].forEach((host) => chosen.add(host));
+    const members =
+      item === "all"
+        ? Object.keys(inventory.hosts)
+        : isHost(inventory, item)
+          ? [item]
+          : groupMembers(inventory, item);
+    if (members) members.forEach((host) => chosen.add(host));
     else unknown.push(item);
   }
   if (unknown.length > 0) {
@@ -119,7 +135,7 @@ export function expandHome(path: string, home: string): string {
 
 /** The connection settings of one host: host values, else inventory defaults, else the CONTRACT's. */
 export function hostTarget(inventory: Inventory, host: string, home: string): HostTarget {
-  const entry = inventory.hosts[host];
+  const entry = isHost(inventory, host) ? inventory.hosts[host] : undefined;
   if (!entry) throw new HostSelectionError(`unknown host "${host}"`);
   const d = inventory.defaults;
   return {

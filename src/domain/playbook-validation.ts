@@ -1,7 +1,8 @@
 import type { Expectation, Playbook, Step, VariableSpec } from "./playbook";
 import { Phase } from "./phase";
 import { checkVariableValue, safeRegExp } from "./playbook-variables";
-import { parseTemplate, templateVariables } from "./template";
+import type { ShellSyntax } from "./shell-syntax";
+import { readTemplate, templateVariables } from "./template";
 
 /**
  * Checks a playbook beyond its schema: templates parse, use only declared variables (url filters
@@ -87,8 +88,9 @@ export function checkTemplate(
   path: string,
   vars: Record<string, VariableSpec>,
 ): ValidationIssue[] {
-  const parsed = parseTemplate(template);
+  const { parsed, syntax } = readTemplate(template);
   const issues = parsed.problems.map((message) => ({ path, message }));
+  for (const message of arithmeticOnText(syntax, vars)) issues.push({ path, message });
   for (const { name, filter } of templateVariables(parsed)) {
     const spec = vars[name];
     if (!spec) {
@@ -105,6 +107,29 @@ export function checkTemplate(
     }
   }
   return issues;
+}
+
+/** Types whose values are plain digits, which arithmetic can only read as a number. */
+const NUMERIC_TYPES: ReadonlySet<VariableSpec["type"]> = new Set(["integer", "port"]);
+
+/**
+ * A shell variable holding a placeholder's value and read in `$((…))`: bash evaluates a variable
+ * in arithmetic as an expression itself, so `x='a[$(id)]'; echo $((x))` runs `id`. Only values
+ * that are digits by type may go there.
+ */
+function arithmeticOnText(syntax: ShellSyntax, vars: Record<string, VariableSpec>): string[] {
+  const read = new Set(syntax.arithmeticNames);
+  return syntax.assignments.flatMap(({ name, variables }) => {
+    if (!read.has(name)) return [];
+    const text = variables.filter((variable) => {
+      const type = vars[variable]?.type;
+      return type !== undefined && !NUMERIC_TYPES.has(type);
+    });
+    return text.map(
+      (variable) =>
+        `shell variable "${name}" holds {{ ${variable} }} (a ${vars[variable]?.type ?? "value"}) and is read in arithmetic $((…)), which evaluates it as an expression: only integer and port variables may be`,
+    );
+  });
 }
 
 function checkExpectation(expect: Expectation, at: string): ValidationIssue[] {

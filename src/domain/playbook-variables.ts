@@ -4,7 +4,9 @@ import type { VariableSpec, VariableType } from "./playbook";
 /**
  * Typed playbook variables. Quoting (domain/template.ts) already makes every value one literal
  * shell word; the types add what quoting cannot: a value that starts with "-" could still be read
- * as an option by the command, a "path" must be absolute, a "port" a real port, and so on.
+ * as an option by the command (so no type takes one, negative integers included, and a url's
+ * host may not start with "-" since `{{ url | host }}` would give it alone), a "path" must be
+ * absolute, a "port" a real port, and so on.
  */
 
 export type VariableValue = string | number;
@@ -15,6 +17,9 @@ const hasControlChar = (value: string): boolean =>
 const hostnameLabel = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const hostnamePattern = new RegExp(`^(?=.{1,253}$)${hostnameLabel}(?:\\.${hostnameLabel})*\\.?$`);
 const ipv6Pattern = /^[0-9A-Fa-f:.]+$/;
+
+/** Why a value starting with "-" is refused, whatever its type. */
+export const OPTION_LIKE = 'must not start with "-": the command would read it as an option';
 
 const asText = z.union([z.string(), z.number()]).transform((value) => String(value));
 
@@ -51,7 +56,12 @@ function isHttpUrl(value: string): boolean {
   if (/\s/.test(value) || hasControlChar(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+    const { protocol, hostname } = url;
+    return (
+      (protocol === "http:" || protocol === "https:") &&
+      hostname.length > 0 &&
+      !hostname.startsWith("-")
+    );
   } catch {
     return false;
   }
@@ -63,7 +73,10 @@ function isHostnameOrIp(value: string): boolean {
 
 /** The zod schema a value of this variable must satisfy (type, bounds, pattern). */
 export function variableValueSchema(spec: VariableSpec): z.ZodType<string, VariableValue> {
-  let schema = baseSchemas[spec.type];
+  let schema = baseSchemas[spec.type].refine((v) => !v.startsWith("-"), {
+    message: OPTION_LIKE,
+    abort: true,
+  });
   if (spec.type === "integer" || spec.type === "port") {
     const { min, max } = spec;
     if (min !== undefined) schema = schema.refine((v) => Number(v) >= min, `at least ${min}`);

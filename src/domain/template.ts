@@ -1,17 +1,21 @@
+import { ShellSyntax } from "./shell-syntax";
+
 /**
  * Command templates: `nc -z -w 3 {{ upstream_url | host }} {{ upstream_url | port }}`.
  *
  * A placeholder always becomes exactly one single-quoted shell word, so a value can never end the
  * word, start a command or expand anything. That only holds when the placeholder stands outside
- * any quoting of the template itself, so a placeholder inside quotes (or right after `$`, which
- * would make bash read `$'…'` as an escape string) is refused when the playbook is validated.
+ * any quoting of the template itself and where no shell reads the text again, so a placeholder
+ * inside quotes, `${…}` or arithmetic (or right after `$`, which would make bash read `$'…'` as
+ * an escape string) is refused when the playbook is validated, and so are constructs whose
+ * quoting cannot be followed (see ShellSyntax).
  */
 
 export const urlFilters = ["host", "port", "scheme", "path"] as const;
 export type UrlFilter = (typeof urlFilters)[number];
 
-export type TemplatePart =
-  { kind: "text"; text: string } | { kind: "var"; name: string; filter: UrlFilter | null };
+type VarPart = { kind: "var"; name: string; filter: UrlFilter | null };
+export type TemplatePart = { kind: "text"; text: string } | VarPart;
 
 export interface ParsedTemplate {
   parts: TemplatePart[];
@@ -21,13 +25,20 @@ export interface ParsedTemplate {
 
 const placeholderBody = /^([a-z][a-z0-9_]*)\s*(?:\|\s*([a-z][a-z0-9_-]*))?$/;
 
-type QuoteState = "none" | "single" | "double";
-
-/** Reads a template, tracking shell quoting so placeholders inside quotes can be refused. */
+/**
+ * Reads a template, following its shell syntax (domain/shell-syntax.ts) so that a placeholder
+ * anywhere but in plain command text, and constructs whose quoting cannot be followed, are
+ * refused.
+ */
 export function parseTemplate(text: string): ParsedTemplate {
+  return readTemplate(text).parsed;
+}
+
+/** The template's parts and what its shell syntax shows (for checks that know the types). */
+export function readTemplate(text: string): { parsed: ParsedTemplate; syntax: ShellSyntax } {
   const parts: TemplatePart[] = [];
   const problems: string[] = [];
-  let quote: QuoteState = "none";
+  const syntax = new ShellSyntax();
   let literal = "";
   let i = 0;
   while (i < text.length) {
@@ -38,43 +49,31 @@ export function parseTemplate(text: string): ParsedTemplate {
         break;
       }
       const raw = text.slice(i, end + 2);
-      const placeholder = readPlaceholder(raw, quote, literal, problems);
+      const placeholder = readPlaceholder(raw, syntax, literal, problems);
       if (placeholder) {
         if (literal) parts.push({ kind: "text", text: literal });
         literal = "";
         parts.push(placeholder);
+        syntax.placeholder(placeholder.name);
       }
       i = end + 2;
       continue;
     }
-    const char = text[i] ?? "";
-    quote = nextQuoteState(quote, char);
-    if (char === "\\" && quote !== "single" && i + 1 < text.length) {
-      literal += char + (text[i + 1] ?? "");
-      i += 2;
-      continue;
-    }
-    literal += char;
-    i += 1;
+    const taken = syntax.read(text, i);
+    literal += text.slice(i, i + taken);
+    i += taken;
   }
+  syntax.finish();
   if (literal) parts.push({ kind: "text", text: literal });
-  return { parts, problems };
-}
-
-function nextQuoteState(quote: QuoteState, char: string): QuoteState {
-  if (quote === "none" && char === "'") return "single";
-  if (quote === "none" && char === '"') return "double";
-  if (quote === "single" && char === "'") return "none";
-  if (quote === "double" && char === '"') return "none";
-  return quote;
+  return { parsed: { parts, problems: [...problems, ...syntax.problems] }, syntax };
 }
 
 function readPlaceholder(
   raw: string,
-  quote: QuoteState,
+  syntax: ShellSyntax,
   before: string,
   problems: string[],
-): TemplatePart | null {
+): VarPart | null {
   const body = raw.slice(2, -2).trim();
   const match = placeholderBody.exec(body);
   if (!match) {
@@ -83,10 +82,9 @@ function readPlaceholder(
   }
   const name = match[1] ?? "";
   const filter = match[2];
-  if (quote !== "none") {
-    problems.push(
-      `placeholder ${raw} is inside quotes: values are quoted for you, remove the quotes`,
-    );
+  const misplaced = syntax.placeholderProblem(raw);
+  if (misplaced) {
+    problems.push(misplaced);
     return null;
   }
   if (before.endsWith("$")) {
@@ -142,9 +140,32 @@ export class TemplateRenderError extends Error {
   readonly retryable = false;
 }
 
+/** A value that would reach the command as an option: `-lkp` from `{{ url | host }}`. */
+export class TemplateValueError extends Error {
+  readonly code = "template-value-refused";
+  readonly retryable = false;
+}
+
+/**
+ * A placeholder's value, filter applied. Quoting keeps it one word, but a word starting with "-"
+ * is still an option to most commands (`nc '-lkp' 80` listens), so none may start with one; the
+ * variable types refuse such values earlier, this is the last word before a shell sees it.
+ */
+function placeholderValue(part: { name: string; filter: UrlFilter | null }, value: string): string {
+  const text = part.filter ? applyUrlFilter(value, part.filter) : value;
+  if (text.startsWith("-")) {
+    const placeholder = part.filter ? `${part.name} | ${part.filter}` : part.name;
+    throw new TemplateValueError(
+      `variable "${placeholder}" starts with "-": the command would read it as an option, so it is refused`,
+    );
+  }
+  return text;
+}
+
 /**
  * Renders a parsed template with validated values. Every value is shell-quoted; a missing value
- * is a programming error upstream (variables are resolved and checked before rendering).
+ * is a programming error upstream (variables are resolved and checked before rendering), and a
+ * value starting with "-" is refused (TemplateValueError).
  */
 export function renderTemplate(parsed: ParsedTemplate, values: Record<string, string>): string {
   if (parsed.problems.length > 0) {
@@ -157,7 +178,7 @@ export function renderTemplate(parsed: ParsedTemplate, values: Record<string, st
       if (value === undefined) {
         throw new TemplateRenderError(`no value for variable "${part.name}"`);
       }
-      return shellQuote(part.filter ? applyUrlFilter(value, part.filter) : value);
+      return shellQuote(placeholderValue(part, value));
     })
     .join("");
 }

@@ -135,14 +135,25 @@ export interface FrameEvents {
 
 /** Longest header line we accept; anything longer means the stream is not ours. */
 const MAX_HEADER = 256;
+/** The highest status a process can report (sh: 128 + signal). */
+const MAX_EXIT_CODE = 255;
 
 /**
- * Parses the driver's stdout as it streams in and reports each command's start and result. A
- * line that is not a header with our nonce is a protocol error: the parser stops and says why.
+ * Parses the driver's stdout as it streams in and reports each command's start and result. The
+ * host is not trusted to speak the framing: a line that is not a header with our nonce, a start
+ * or result out of order, a size over the command's cap (the driver never keeps more), or bytes
+ * after the last result is a protocol error: the parser stops, keeps nothing more and says why.
+ * Input is kept as a list of chunks and each body is joined once, so a host's flood costs time
+ * linear in its size and never more memory than one body (two caps) and one chunk.
  */
 export class FrameParser {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly chunks: Buffer[] = [];
+  private bufferedBytes = 0;
+  private peakBytes = 0;
   private body: { header: Header; need: number } | null = null;
+  /** The command the host said it started and whose result is due; null between commands. */
+  private running: number | null = null;
+  private nextIndex = 0;
   private failure: string | null = null;
 
   constructor(
@@ -155,69 +166,150 @@ export class FrameParser {
     return this.failure;
   }
 
+  /** Every command's result has arrived. */
+  get complete(): boolean {
+    return this.nextIndex >= this.caps.length && this.running === null && this.body === null;
+  }
+
+  /** Bytes held while waiting for the rest of a header or body (and the most ever held). */
+  get buffered(): { now: number; peak: number } {
+    return { now: this.bufferedBytes, peak: this.peakBytes };
+  }
+
   push(chunk: Buffer): void {
-    if (this.failure) return;
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    if (this.failure || chunk.length === 0) return;
+    if (this.complete) {
+      this.fail("output after the last result");
+      return;
+    }
+    this.chunks.push(chunk);
+    this.bufferedBytes += chunk.length;
+    this.peakBytes = Math.max(this.peakBytes, this.bufferedBytes);
     while (!this.failure && this.step()) {
       // each step consumes one header or one body
     }
+    if (this.complete && this.bufferedBytes > 0) this.fail("output after the last result");
   }
 
   private step(): boolean {
     if (this.body) {
-      if (this.pending.length < this.body.need) return false;
+      if (this.bufferedBytes < this.body.need) return false;
+      const bytes = this.take(this.body.need);
       const { header } = this.body;
-      const out = this.pending.subarray(0, header.keptOut);
-      const err = this.pending.subarray(header.keptOut, this.body.need);
-      this.pending = this.pending.subarray(this.body.need);
       this.body = null;
+      this.running = null;
       const cap = this.caps[header.index] ?? 0;
       this.events.finished({
         index: header.index,
         exitCode: header.exitCode,
-        stdout: capText(out, cap, header.droppedOut),
-        stderr: capText(err, cap, header.droppedErr),
+        stdout: capText(bytes.subarray(0, header.keptOut), cap, header.droppedOut),
+        stderr: capText(bytes.subarray(header.keptOut), cap, header.droppedErr),
         truncated: header.droppedOut > 0 || header.droppedErr > 0,
       });
       return true;
     }
-    const end = this.pending.indexOf(0x0a);
+    const end = this.newlineWithin(MAX_HEADER + 1);
     if (end < 0) {
-      if (this.pending.length > MAX_HEADER) this.failure = "driver output is not framed";
+      if (this.bufferedBytes > MAX_HEADER) this.fail("driver output is not framed");
       return false;
     }
-    const line = this.pending.subarray(0, end).toString("latin1");
-    this.pending = this.pending.subarray(end + 1);
+    const line = this.take(end + 1)
+      .subarray(0, end)
+      .toString("latin1");
     this.header(line);
     return true;
   }
 
+  /** Where the first newline is among the first `limit` buffered bytes, or -1. */
+  private newlineWithin(limit: number): number {
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      const at = chunk.subarray(0, limit - offset).indexOf(0x0a);
+      if (at >= 0) return offset + at;
+      offset += chunk.length;
+      if (offset >= limit) break;
+    }
+    return -1;
+  }
+
+  /** Removes the first `count` buffered bytes and returns them as one buffer. */
+  private take(count: number): Buffer {
+    const parts: Buffer[] = [];
+    let missing = count;
+    while (missing > 0) {
+      const chunk = this.chunks[0];
+      if (!chunk) break;
+      if (chunk.length <= missing) {
+        parts.push(chunk);
+        this.chunks.shift();
+        missing -= chunk.length;
+      } else {
+        parts.push(chunk.subarray(0, missing));
+        this.chunks[0] = chunk.subarray(missing);
+        missing = 0;
+      }
+    }
+    this.bufferedBytes -= count - missing;
+    return parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts);
+  }
+
+  private fail(reason: string): void {
+    this.failure = reason;
+    this.chunks.length = 0;
+    this.bufferedBytes = 0;
+  }
+
   private header(line: string): void {
     const fields = line.split(" ");
-    const numbers = fields.slice(2).map((field) => (/^[0-9]+$/.test(field) ? Number(field) : NaN));
+    const numbers = fields
+      .slice(2)
+      .map((field) => (/^[0-9]{1,15}$/.test(field) ? Number(field) : NaN));
     const index = numbers[0] ?? NaN;
-    const valid = fields[0] === this.nonce && Number.isInteger(index) && index < this.caps.length;
-    if (valid && fields[1] === "S" && numbers.length === 1) {
-      this.events.started(index);
+    if (fields[0] !== this.nonce || !Number.isInteger(index) || numbers.some(Number.isNaN)) {
+      this.fail(`unexpected driver output: ${JSON.stringify(line.slice(0, 80))}`);
       return;
     }
-    const [, exitCode, keptOut, droppedOut, keptErr, droppedErr] = numbers;
-    if (
-      valid &&
-      fields[1] === "R" &&
-      numbers.length === 6 &&
-      numbers.every((n) => Number.isSafeInteger(n)) &&
-      exitCode !== undefined &&
-      keptOut !== undefined &&
-      droppedOut !== undefined &&
-      keptErr !== undefined &&
-      droppedErr !== undefined
-    ) {
-      const header = { index, exitCode, keptOut, droppedOut, keptErr, droppedErr };
-      this.body = { header, need: keptOut + keptErr };
+    if (fields[1] === "S" && numbers.length === 1) this.start(index);
+    else if (fields[1] === "R" && numbers.length === 6) this.result(numbers);
+    else this.fail(`unexpected driver output: ${JSON.stringify(line.slice(0, 80))}`);
+  }
+
+  private start(index: number): void {
+    if (this.running !== null || index !== this.nextIndex || index >= this.caps.length) {
+      this.fail(`a start of command ${index + 1} out of order (expected ${this.expected()})`);
       return;
     }
-    this.failure = `unexpected driver output: ${JSON.stringify(line.slice(0, 80))}`;
+    this.running = index;
+    this.nextIndex += 1;
+    this.events.started(index);
+  }
+
+  private result(numbers: number[]): void {
+    const [index = NaN, exitCode = NaN, keptOut = NaN, droppedOut = NaN] = numbers;
+    const [, , , , keptErr = NaN, droppedErr = NaN] = numbers;
+    if (index !== this.running) {
+      this.fail(`a result of command ${index + 1} out of order (expected ${this.expected()})`);
+      return;
+    }
+    if (exitCode > MAX_EXIT_CODE) {
+      this.fail(`command ${index + 1} reported exit status ${exitCode}, over ${MAX_EXIT_CODE}`);
+      return;
+    }
+    const cap = this.caps[index] ?? 0;
+    if (keptOut > cap || keptErr > cap) {
+      const size = Math.max(keptOut, keptErr);
+      this.fail(`command ${index + 1} announced ${size} bytes of output, over its cap of ${cap}`);
+      return;
+    }
+    const header = { index, exitCode, keptOut, droppedOut, keptErr, droppedErr };
+    this.body = { header, need: keptOut + keptErr };
+  }
+
+  private expected(): string {
+    if (this.running !== null) return `the result of command ${this.running + 1}`;
+    return this.nextIndex < this.caps.length
+      ? `the start of command ${this.nextIndex + 1}`
+      : "nothing";
   }
 }
 

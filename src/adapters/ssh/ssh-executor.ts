@@ -12,7 +12,7 @@ import type {
   RemoteSession,
 } from "../../ports/remote-executor";
 import { RemoteError } from "../../ports/remote-executor";
-import { runBatchOnChannel } from "./batch-channel";
+import { closeHard, runBatchOnChannel } from "./batch-channel";
 import { timeoutPrefix } from "./batch-driver";
 import { knownKeyAlgorithms, parseKnownHosts, verifyHostKey } from "./known-hosts";
 import { OutputCap } from "./output-cap";
@@ -181,6 +181,12 @@ export function wrapWithTimeout(request: CommandRequest): string {
   return `${timeoutPrefix(request.timeoutMs)} sh -c ${shellQuote(request.command)}`;
 }
 
+/**
+ * Reads one command's streams, each through its own cap. The host's `timeout` ends the command;
+ * when no end comes CLIENT_GRACE_MS after that, the host is not waited for any longer: the
+ * connection is torn down (closeHard: a polite close would wait for a CHANNEL_CLOSE that a
+ * broken host never sends) and the command fails with that reason.
+ */
 function collect(
   channel: ClientChannel,
   client: Client,
@@ -191,13 +197,13 @@ function collect(
   const stdout = new OutputCap(request.maxOutputBytes);
   const stderr = new OutputCap(request.maxOutputBytes);
   let exitCode: number | null = null;
-  let abandoned = false;
   return new Promise((resolve, reject) => {
-    // The host's `timeout` should have ended it by now; stop waiting and close from our side.
     const hardStop = setTimeout(() => {
-      abandoned = true;
-      channel.signal("KILL");
-      channel.close();
+      cleanup();
+      closeHard(client, channel);
+      const grace = CLIENT_GRACE_MS / 1000;
+      const message = `${target.name}: the command gave no result ${grace}s after its ${request.timeoutMs / 1000}s timeout; the connection was closed`;
+      reject(new RemoteError("timeout", message, false));
     }, request.timeoutMs + CLIENT_GRACE_MS);
     const onClientClose = (): void => {
       cleanup();
@@ -208,21 +214,15 @@ function collect(
     const cleanup = (): void => {
       clearTimeout(hardStop);
       client.removeListener("close", onClientClose);
+      channel.removeListener("close", onChannelClose);
     };
-    client.once("close", onClientClose);
-    channel.on("data", (chunk: Buffer) => stdout.push(chunk));
-    channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    channel.on("exit", (code: number | null) => {
-      exitCode = typeof code === "number" ? code : null;
-    });
-    channel.on("close", () => {
+    const onChannelClose = (): void => {
       cleanup();
       const durationMs = Math.round(performance.now() - started);
       const timedOut = isTimedOut({
         exitCode,
         durationMs,
         timeoutMs: request.timeoutMs,
-        abandoned,
       });
       resolve({
         exitCode,
@@ -232,7 +232,14 @@ function collect(
         timedOut,
         durationMs,
       });
+    };
+    client.once("close", onClientClose);
+    channel.on("data", (chunk: Buffer) => stdout.push(chunk));
+    channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    channel.on("exit", (code: number | null) => {
+      exitCode = typeof code === "number" ? code : null;
     });
+    channel.on("close", onChannelClose);
     // Nothing is ever sent on stdin: a command that reads it sees end-of-file, not a hang.
     channel.end();
   });

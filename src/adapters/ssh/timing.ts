@@ -1,4 +1,5 @@
-import { KILL_AFTER_SECONDS } from "./batch-driver";
+import type { CommandOutcome, CommandRequest } from "../../ports/remote-executor";
+import { KILL_AFTER_SECONDS, type FramedResult } from "./batch-driver";
 
 /** How much earlier than our clock the host's `timeout` may fire. */
 const DEADLINE_TOLERANCE_MS = 250;
@@ -14,8 +15,39 @@ export function isTimedOut(how: {
   exitCode: number | null;
   durationMs: number;
   timeoutMs: number;
-  abandoned: boolean;
 }): boolean {
   const pastDeadline = how.durationMs >= how.timeoutMs - DEADLINE_TOLERANCE_MS;
-  return how.abandoned || (pastDeadline && (how.exitCode === 124 || how.exitCode === 137));
+  return pastDeadline && (how.exitCode === 124 || how.exitCode === 137);
+}
+
+/** How long the driver may take to start its first command (mktemp, sh start-up). */
+const START_GRACE_MS = 10_000;
+
+/**
+ * The one deadline of a whole batch, fixed before it starts: every command its full timeout and
+ * the client's grace, plus the driver's start. A host that runs every command to its timeout
+ * still ends inside it; nothing the host sends can move it.
+ */
+export function batchDeadlineMs(requests: readonly CommandRequest[]): number {
+  return requests.reduce(
+    (sum, request) => sum + request.timeoutMs + CLIENT_GRACE_MS,
+    START_GRACE_MS,
+  );
+}
+
+/** A command's outcome from its result frame, timed by our clock. */
+export function outcomeOfFrame(
+  result: FramedResult,
+  request: CommandRequest | undefined,
+  durationMs: number,
+): CommandOutcome {
+  const timeoutMs = request?.timeoutMs ?? 0;
+  return {
+    exitCode: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    truncated: result.truncated,
+    timedOut: isTimedOut({ exitCode: result.exitCode, durationMs, timeoutMs }),
+    durationMs,
+  };
 }

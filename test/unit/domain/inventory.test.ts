@@ -47,3 +47,40 @@ describe("inventory", () => {
     ]);
   });
 });
+
+describe("inventory lookups by name", () => {
+  const inherited = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
+
+  it.each(inherited)(
+    "refuses %s as an unknown host or group instead of selecting nothing",
+    (name) => {
+      expect(() => selectHosts(inventory, [name])).toThrow(`unknown host or group "${name}"`);
+      expect(() => selectHosts(inventory, ["proxy-1", name])).toThrow(`"${name}"`);
+    },
+  );
+
+  it.each(inherited)("has no connection settings for %s", (name) => {
+    expect(() => hostTarget(inventory, name, "/h")).toThrow(`unknown host "${name}"`);
+  });
+
+  it("refuses a group whose member is only an inherited name", () => {
+    const result = Inventory.safeParse({
+      hosts: { a: { address: "127.0.0.1" } },
+      groups: { g: ["a", "constructor"], toString: ["a"] },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'unknown host "constructor"',
+    ]);
+  });
+
+  it("still finds a host or group whose name is an inherited one when the inventory has it", () => {
+    const own = Inventory.parse({
+      hosts: { constructor: { address: "127.0.0.1" }, b: { address: "127.0.0.2" } },
+      groups: { toString: ["b"] },
+    });
+    expect(selectHosts(own, ["constructor"])).toEqual(["constructor"]);
+    expect(selectHosts(own, ["toString"])).toEqual(["b"]);
+    expect(hostTarget(own, "constructor", "/h").address).toBe("127.0.0.1");
+  });
+});

@@ -1,5 +1,9 @@
 import { Playbook } from "../../../src/domain/playbook";
-import { formatIssuePath, validatePlaybook } from "../../../src/domain/playbook-validation";
+import {
+  checkInventoryVars,
+  formatIssuePath,
+  validatePlaybook,
+} from "../../../src/domain/playbook-validation";
 
 function playbook(overrides: Record<string, unknown>): Playbook {
   return Playbook.parse({
@@ -77,5 +81,57 @@ describe("playbook validation beyond the schema", () => {
       "phases.immediate[1].precheck.run",
       "phases.immediate[1].verify.expect.notMatches",
     ]);
+  });
+
+  it("names the host variable whose value starts with a dash, a url's host included", () => {
+    const issues = checkInventoryVars(
+      {
+        "proxy-1": { vars: { log: "-rf", upstream_url: "http://-lkp:80/" } },
+        "proxy-2": { vars: { log: "/var/log/ok.log" } },
+      },
+      playbook({}),
+    );
+    expect(issues.map((issue) => issue.path)).toEqual([
+      "hosts.proxy-1.vars.upstream_url",
+      "hosts.proxy-1.vars.log",
+    ]);
+    expect(issues[1]?.message).toMatch(/must not start with "-"/);
+  });
+
+  it("refuses a default that starts with a dash", () => {
+    const issues = validatePlaybook(
+      playbook({ vars: { log: { type: "path" }, n: { type: "integer", default: -5 } } }),
+    );
+    expect(issues).toEqual([
+      { path: "vars.n.default", message: expect.stringMatching(/must not start with "-"/) },
+    ]);
+  });
+
+  it("refuses arithmetic on a shell variable that holds a text value, not on a number", () => {
+    const step = (run: string) => ({
+      vars: {
+        log: { type: "path" },
+        name: { type: "string", default: "x" },
+        minutes: { type: "integer", default: 15 },
+      },
+      phases: { immediate: [{ id: "a", title: "A", kind: "diagnostic", run }] },
+    });
+    const text = validatePlaybook(playbook(step("w={{ name }}; echo $(( w * 60 )) {{ log }}")));
+    expect(text).toEqual([
+      {
+        path: "phases.immediate[0].run",
+        message: expect.stringMatching(
+          /^shell variable "w" holds \{\{ name \}\} \(a string\) and is read in arithmetic/,
+        ),
+      },
+    ]);
+    const braced = validatePlaybook(
+      playbook(step('w={{ name }}; echo "$(( ${w} + 1 ))" {{ log }}')),
+    );
+    expect(braced).toHaveLength(1);
+    const number = validatePlaybook(
+      playbook(step("w={{ minutes }}; echo $(( w * 60 )) {{ log }}")),
+    );
+    expect(number).toEqual([]);
   });
 });

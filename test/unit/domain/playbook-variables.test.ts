@@ -1,5 +1,9 @@
 import type { VariableSpec } from "../../../src/domain/playbook";
-import { checkVariableValue, resolveVariables } from "../../../src/domain/playbook-variables";
+import {
+  OPTION_LIKE,
+  checkVariableValue,
+  resolveVariables,
+} from "../../../src/domain/playbook-variables";
 
 const spec = (type: VariableSpec["type"], extra: Partial<VariableSpec> = {}): VariableSpec => ({
   type,
@@ -17,8 +21,9 @@ describe("typed playbook variables", () => {
     ["hostname", "::1"],
     ["port", 8080],
     ["port", "443"],
-    ["integer", -5],
+    ["integer", 5],
     ["string", "anything ' goes; $(here)"],
+    ["string", "a -rf"],
   ] as const)("accepts a %s such as %j", (type, value) => {
     expect(checkVariableValue(spec(type), value)).toBeNull();
   });
@@ -37,6 +42,21 @@ describe("typed playbook variables", () => {
     ["integer", "12abc"],
   ] as const)("refuses a %s such as %j", (type, value) => {
     expect(checkVariableValue(spec(type), value)).not.toBeNull();
+  });
+
+  // Quoted or not, a word starting with "-" is an option to the command that receives it.
+  it.each([
+    ["string", "-rf"],
+    ["string", "--output=/etc/passwd"],
+    ["integer", -5],
+    ["integer", "-1"],
+  ] as const)("refuses a %s starting with a dash such as %j", (type, value) => {
+    expect(checkVariableValue(spec(type), value)).toBe(OPTION_LIKE);
+  });
+
+  it("refuses a url whose host starts with a dash, which `| host` would hand over alone", () => {
+    expect(checkVariableValue(spec("url"), "http://-lkp/")).toMatch(/http/);
+    expect(checkVariableValue(spec("url"), "http://a-b.example/")).toBeNull();
   });
 
   it("applies min, max and pattern", () => {

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import {
   parseTemplate,
   renderTemplate,
+  TemplateValueError,
   shellQuote,
   templateVariables,
 } from "../../../src/domain/template";
@@ -65,6 +66,15 @@ describe("command templates", () => {
 
   it("refuses to render a variable that has no value", () => {
     expect(() => render("echo {{ x }}", {})).toThrow(/no value for variable "x"/);
+  });
+
+  it("refuses a value that starts with a dash, after its filter, naming the variable", () => {
+    expect(() => render("nc -z {{ u | host }} {{ u | port }}", { u: "http://-lkp/" })).toThrow(
+      'variable "u | host" starts with "-"',
+    );
+    expect(() => render("rm -- {{ name }}", { name: "-rf" })).toThrow(TemplateValueError);
+    expect(() => render("sleep {{ n }}", { n: "-5" })).toThrow('variable "n" starts with "-"');
+    expect(render("echo {{ s }}", { s: "a -rf" })).toBe("echo 'a -rf'");
   });
 
   it("quotes single quotes the POSIX way", () => {

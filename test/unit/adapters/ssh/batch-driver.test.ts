@@ -67,7 +67,92 @@ describe("the batch driver's framing", () => {
     const { events, error } = parse([Buffer.from(`ffff S 0\n`)]);
     expect(events).toEqual([]);
     expect(error).toMatch(/unexpected driver output/);
-    expect(parse([Buffer.from(`${nonce} S 7\n`)]).error).toMatch(/unexpected/);
+    expect(parse([Buffer.from(`${nonce} S 7\n`)]).error).toMatch(/start of command 8 out of order/);
+  });
+
+  it.each([
+    [
+      "a size over the cap",
+      `${nonce} S 0\n${nonce} R 0 0 101 0 0 0\n`,
+      /101 bytes of output, over its cap of 100/,
+    ],
+    ["a huge size", `${nonce} S 0\n${nonce} R 0 0 0 0 999999999999999 0\n`, /over its cap/],
+    ["a negative size", `${nonce} S 0\n${nonce} R 0 0 -5 0 0 0\n`, /unexpected driver output/],
+    ["a garbage size", `${nonce} S 0\n${nonce} R 0 0 1e9 0 0 0\n`, /unexpected driver output/],
+    ["a size past 2^53", `${nonce} S 0\n${nonce} R 0 0 99999999999999999999 0 0 0\n`, /unexpected/],
+    ["an exit status over 255", `${nonce} S 0\n${nonce} R 0 999 0 0 0 0\n`, /exit status 999/],
+    [
+      "a second start of the same command",
+      `${nonce} S 0\n${nonce} S 0\n`,
+      /start of command 1 out of order/,
+    ],
+    ["a start before the previous result", `${nonce} S 0\n${nonce} S 1\n`, /out of order/],
+    [
+      "a result of a command not started",
+      `${nonce} S 0\n${nonce} R 1 0 0 0 0 0\n`,
+      /result of command 2/,
+    ],
+    ["a result before any start", `${nonce} R 0 0 0 0 0 0\n`, /result of command 1 out of order/],
+    [
+      "a start of a command run before",
+      `${nonce} S 0\n${nonce} R 0 0 0 0 0 0\n${nonce} S 0\n`,
+      /out of order/,
+    ],
+  ])("refuses %s", (_name, stream, reason) => {
+    const { error } = parse([Buffer.from(stream)]);
+    expect(error).toMatch(reason);
+  });
+
+  it("refuses bytes after the last result", () => {
+    const done = `${nonce} S 0\n${nonce} R 0 0 0 0 0 0\n${nonce} S 1\n${nonce} R 1 0 0 0 0 0\n`;
+    expect(parse([Buffer.from(done)]).error).toBeNull();
+    expect(parse([Buffer.from(`${done}x`)]).error).toMatch(/after the last result/);
+    expect(parse([Buffer.from(done), Buffer.from("x")]).error).toMatch(/after the last result/);
+  });
+
+  it("holds no more than one body and one chunk while a host floods it", () => {
+    const cap = 64 * 1024;
+    const parser = new FrameParser(nonce, [cap], {
+      started: () => undefined,
+      finished: () => undefined,
+    });
+    parser.push(Buffer.from(`${nonce} S 0\n${nonce} R 0 0 ${cap} 0 ${cap} 0\n`));
+    const chunk = Buffer.alloc(32 * 1024, 0x61);
+    // 2 caps of body, then 40 MiB that no header announced.
+    for (let sent = 0; sent < 40 * 1024 * 1024 && !parser.error; sent += chunk.length) {
+      parser.push(chunk);
+    }
+    expect(parser.error).toMatch(/after the last result/);
+    expect(parser.buffered.peak).toBeLessThanOrEqual(2 * cap + chunk.length + 256);
+    expect(parser.buffered.now).toBe(0);
+  });
+
+  it("stops at once at a flood without a newline and keeps nothing of it", () => {
+    const parser = new FrameParser(nonce, [100], {
+      started: () => undefined,
+      finished: () => undefined,
+    });
+    const chunk = Buffer.alloc(32 * 1024, 0x61);
+    for (let i = 0; i < 1280 && !parser.error; i += 1) parser.push(chunk);
+    expect(parser.error).toBe("driver output is not framed");
+    expect(parser.buffered).toEqual({ now: 0, peak: chunk.length });
+  });
+
+  it("reports a result without output as soon as its header is in", () => {
+    const { events } = parse([Buffer.from(`${nonce} S 0\n${nonce} R 0 0 0 0 0 0\n`)]);
+    expect(events).toEqual(["started 0", "finished 0"]);
+  });
+
+  it("joins a body that arrives a byte at a time", () => {
+    const body = Buffer.from(`${nonce} S 0\n${nonce} R 0 7 5 0 0 0\nhello`);
+    const { results, error } = parse(
+      Array.from(body, (byte) => Buffer.from([byte])),
+      [100],
+    );
+    expect(error).toBeNull();
+    expect(results).toEqual([
+      { index: 0, exitCode: 7, stdout: "hello", stderr: "", truncated: false },
+    ]);
   });
 
   it("passes each command to the driver as one single-quoted word with its timeout and cap", () => {
