@@ -58,10 +58,10 @@ export default tseslint.config(
       "app/ and ports/ know domain/ and ports/ only; adapters are wired in main.ts and cli.ts.",
     ),
   },
-  ...["slack", "shell", "queue", "ssh", "store", "playbooks"].map((name) => ({
+  ...["slack", "shell", "queue", "ssh", "store", "playbooks", "http"].map((name) => ({
     files: [`src/adapters/${name}/**/*.ts`],
     rules: restrict(
-      ["slack", "shell", "queue", "ssh", "store", "playbooks"]
+      ["slack", "shell", "queue", "ssh", "store", "playbooks", "http"]
         .filter((other) => other !== name)
         .flatMap((other) => [`**/adapters/${other}/**`, `../${other}`, `../${other}/**`]),
       "An adapter never imports another adapter.",

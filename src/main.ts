@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import {
+  healthRoute,
+  listenerRoute,
+  startHttpServer,
+  type HealthReport,
+  type HttpRoute,
+} from "./adapters/http";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
 import {
@@ -16,7 +23,6 @@ import {
   SlackChat,
   SlackConfigError,
   slackIncidentService,
-  type HealthReport,
   type SlackApp,
 } from "./adapters/slack";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
@@ -241,19 +247,29 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
       ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-      port: config.port,
       service: slackIncidentService(runtime.deps),
-      health: () => runtime.health(),
       log,
     });
     chat.target = new SlackChat(slack.client, { log });
     await slack.start();
   }
-  log("incident-bot started", { role, slack: slack?.mode ?? "post-only" });
+  const server = slack
+    ? await startHttpServer({ port: config.port, routes: botRoutes(runtime, slack), log })
+    : null;
+  log("incident-bot started", { role, slack: slack?.mode ?? "post-only", port: server?.port });
   onShutdown(log, async () => {
+    await server?.close();
     await slack?.stop();
     await runtime.close();
   });
+}
+
+/** What the bot serves on PORT, in HTTP and Socket Mode alike (Socket Mode has no /slack/events). */
+function botRoutes(runtime: Runtime, slack: SlackApp): HttpRoute[] {
+  const routes = [healthRoute(() => runtime.health())];
+  if (slack.requestListener)
+    routes.push(listenerRoute("POST", "/slack/events", slack.requestListener));
+  return routes;
 }
 
 function onShutdown(log: Log, close: () => Promise<void>): void {

@@ -1,6 +1,6 @@
+import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { BotIdentity, isBadToken } from "./bot-identity";
-import { healthRoute, type HealthReport } from "./health-route";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
 
@@ -12,14 +12,7 @@ export interface SlackAppOptions {
   appToken?: string;
   /** SLACK_API_URL; Slack's own when undefined. */
   apiUrl?: string;
-  /** HTTP receiver port (PORT). */
-  port: number;
   service: SlackIncidentService;
-  /**
-   * Serves GET /healthz on PORT: beside /slack/events in HTTP mode, on a small server of its own
-   * in Socket Mode (which otherwise needs no port).
-   */
-  health?: () => Promise<HealthReport>;
   /** How the WebClient retries one call (429 waits for Retry-After; 5xx back off). */
   retryConfig?: webApi.RetryOptions;
   /** Per-request timeout of Web API calls. Default 10 s. */
@@ -33,6 +26,12 @@ export interface SlackApp {
   /** A Web API client with the bot token (for SlackChat): same base URL and retries as Bolt's. */
   client: webApi.WebClient;
   mode: "http" | "socket";
+  /**
+   * HTTP mode: Bolt's handler for /slack/events (signature check, ack, dispatch to listeners),
+   * for the server on PORT to route to; Bolt listens on no port of its own. Null in Socket Mode.
+   */
+  requestListener: RequestListener | null;
+  /** Verifies the token; in Socket Mode also opens the socket. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,26 +64,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
-  const customRoutes = options.health ? [healthRoute(options.health)] : [];
-  const socketReceiver = socket
+  const receiver = socket
     ? new SocketModeReceiver({
         appToken: options.appToken ?? "",
         logLevel,
-        customRoutes,
-        installerOptions: { ...socketInstallerOptions(options.apiUrl), port: options.port },
+        installerOptions: socketInstallerOptions(options.apiUrl),
       })
-    : null;
-  const receiver =
-    socketReceiver ??
-    new HTTPReceiver({
-      signingSecret: options.signingSecret ?? "",
-      endpoints: "/slack/events",
-      port: options.port,
-      customRoutes,
-      logLevel,
-      // Ack as soon as the listener calls ack(); the listener's slow work continues after.
-      processBeforeResponse: false,
-    });
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? "",
+        endpoints: "/slack/events",
+        logLevel,
+        // Ack as soon as the listener calls ack(); the listener's slow work continues after.
+        processBeforeResponse: false,
+      });
+  const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : null;
   const client = createSlackClient(options);
   const identity = new BotIdentity(client, (error) =>
     options.log?.("auth.test failed; will try again", { error: String(error) }),
@@ -108,12 +101,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     client,
     mode: socket ? "socket" : "http",
+    // Bolt's App.init() gave the receiver the app, which is all its request listener needs.
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : null,
     start: async () => {
       await verifyToken(identity, options.log);
-      await app.start(options.port);
+      if (socketReceiver) await app.start();
     },
     stop: async () => {
-      const socketClosed = socketReceiver ? socketDisconnected(socketReceiver) : null;
+      if (!socketReceiver) return;
+      const socketClosed = socketDisconnected(socketReceiver);
       await app.stop();
       await socketClosed;
     },

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CustomRoute } from "@slack/bolt";
+import type { ServerResponse } from "node:http";
+import type { HttpRoute } from "./http-route";
 
 /** What the process reports about itself: each check's "ok" or what is wrong. */
 export interface HealthReport {
@@ -14,11 +14,11 @@ const HEALTH_PATH = "/healthz";
  * 200 with the checks when all are ok, 503 with them when one is not. Nothing from Slack reaches
  * it and it changes nothing, so it needs no signature.
  */
-export function healthRoute(health: () => Promise<HealthReport>): CustomRoute {
+export function healthRoute(health: () => Promise<HealthReport>): HttpRoute {
   return {
     path: HEALTH_PATH,
-    method: ["GET"],
-    handler: (_request: IncomingMessage, response: ServerResponse) => {
+    method: "GET",
+    handle: (_request, response) => {
       health().then(
         (report) => send(response, report.ok ? 200 : 503, report),
         (error: unknown) => send(response, 503, { ok: false, checks: { health: String(error) } }),
