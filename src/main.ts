@@ -7,6 +7,7 @@ import {
   type HealthReport,
   type HttpRoute,
 } from "./adapters/http";
+import { boltLogger, createLogger, problemLog, type Logger } from "./adapters/log";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
 import {
@@ -50,11 +51,12 @@ export type Role = "all" | "bot" | "worker";
 
 export type Log = (message: string, details?: Record<string, unknown>) => void;
 
-export const defaultLog: Log = (message, details) => {
-  process.stderr.write(
-    `${new Date().toISOString()} ${message}${details ? ` ${JSON.stringify(details)}` : ""}\n`,
-  );
-};
+/** The process's logger: JSON lines on stdout at LOG_LEVEL, with the configured secrets blanked. */
+export function processLogger(config: Config): Logger {
+  const { botToken, signingSecret, appToken } = config.slack;
+  const secrets = [botToken, signingSecret, appToken].filter((s): s is string => Boolean(s));
+  return createLogger({ level: config.logLevel, secrets });
+}
 
 export interface RuntimeOptions {
   config: Config;
@@ -85,13 +87,14 @@ const HEALTH_TIMEOUT_MS = 2000;
 
 /** Stores, queue, use-case deps and (optionally) workers on one Redis. The shell uses it too. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const log = options.log ?? defaultLog;
+  const log = options.log ?? problemLog(processLogger(options.config));
   const prefix = options.keyPrefix ?? options.config.redisPrefix;
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up).
   const redis = new Redis(options.config.redisUrl, { maxRetriesPerRequest: null });
   const queueSettings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, prefix, ...options.queue };
   const clock = options.clock ?? systemClock;
   const queue = new BullmqJobQueue(redis, queueSettings, () => clock.now());
+  queue.onError((name, error) => log("queue error", { queue: name, error: error.message }));
   const runner = options.runner ?? (await sshRunner(options.config, new SshExecutor()));
   const deps: LifecycleDeps = {
     ...createRedisStores(redis, prefix, (problem) => log("invalid timeline event", { problem })),
@@ -113,8 +116,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const workers =
     options.workers === false
       ? null
-      : startLifecycleWorkers(redis, queueSettings, lifecycleHandlers(deps), (where, error) =>
-          log("worker error", { where, error: String(error) }),
+      : startLifecycleWorkers(redis, queueSettings, lifecycleHandlers(deps), (where, error, job) =>
+          log(job ? "job attempt failed" : "worker error", {
+            queue: where,
+            ...(job
+              ? { jobId: job.job, incidentId: job.incident, runId: job.run, host: job.host }
+              : {}),
+            error: error instanceof Error ? error.message : String(error),
+          }),
         );
   return {
     deps,
@@ -220,9 +229,10 @@ class LateChat implements Chat {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const log = defaultLog;
   const role = parseRole(argv);
   const config = configFrom(environmentWithDotEnv(process.env));
+  const logger = processLogger(config);
+  const log = problemLog(logger);
   const token = config.slack.botToken;
   if (!token) {
     throw new StartupError([
@@ -237,6 +247,7 @@ async function main(argv: readonly string[]): Promise<void> {
     // configured as the app's (retries, timeouts, base URL).
     const client = createSlackClient({
       botToken: token,
+      logger: boltLogger(logger),
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
     });
     chat.target = new SlackChat(client, { log });
@@ -248,6 +259,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
       service: slackIncidentService(runtime.deps),
+      logger: boltLogger(logger),
       log,
     });
     chat.target = new SlackChat(slack.client, { log });
@@ -256,8 +268,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const server = slack
     ? await startHttpServer({ port: config.port, routes: botRoutes(runtime, slack), log })
     : null;
-  log("incident-bot started", { role, slack: slack?.mode ?? "post-only", port: server?.port });
-  onShutdown(log, async () => {
+  logger.info(
+    { role, slack: slack?.mode ?? "post-only", port: server?.port },
+    "incident-bot started",
+  );
+  onShutdown(logger, async () => {
     await server?.close();
     await slack?.stop();
     await runtime.close();
@@ -272,16 +287,16 @@ function botRoutes(runtime: Runtime, slack: SlackApp): HttpRoute[] {
   return routes;
 }
 
-function onShutdown(log: Log, close: () => Promise<void>): void {
+function onShutdown(logger: Logger, close: () => Promise<void>): void {
   let closing = false;
   const stop = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log("shutting down", { signal });
+    logger.info({ signal }, "shutting down");
     close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log("shutdown failed", { error: String(error) });
+        logger.error({ error: String(error) }, "shutdown failed");
         process.exit(1);
       },
     );

@@ -98,6 +98,12 @@ export const EnvSchema = z.object({
   INCIDENT_APPROVERS: idList,
   PHASE_MINUTE_MS: positiveInt(60_000),
   INCIDENT_REMINDERS: reminders,
+  /** pino's level names; `silent` turns logging off. */
+  LOG_LEVEL: z
+    .string()
+    .default("info")
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
 });
 
 export interface Config {
@@ -118,6 +124,8 @@ export interface Config {
   phaseMinuteMs: number;
   /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
   reminders: RemindersBySeverity;
+  /** LOG_LEVEL. */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -150,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       approvers: e.INCIDENT_APPROVERS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
       reminders: e.INCIDENT_REMINDERS,
+      logLevel: e.LOG_LEVEL,
     },
   };
 }

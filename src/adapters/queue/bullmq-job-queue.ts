@@ -64,6 +64,19 @@ export class BullmqJobQueue implements JobQueue {
     });
   }
 
+  /** A queue's connection errors (BullMQ emits them instead of throwing), e.g. to the log. */
+  onError(listener: (queue: string, error: Error) => void): void {
+    for (const queue of [
+      this.hostRuns,
+      this.remediations,
+      this.clock,
+      this.announcements,
+      this.cards,
+    ]) {
+      queue.on("error", (error) => listener(queue.name, error));
+    }
+  }
+
   async enqueueHostRun(job: HostRunJob): Promise<void> {
     await this.hostRuns.add("host-run", job, { jobId: jobIds.hostRun(job.runId, job.host) });
   }

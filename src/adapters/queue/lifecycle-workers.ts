@@ -38,7 +38,7 @@ export function startLifecycleWorkers(
   connection: Redis,
   settings: QueueSettings,
   handlers: LifecycleHandlers,
-  onError: (where: string, error: unknown) => void = () => undefined,
+  onError: (where: string, error: unknown, job?: JobBindings) => void = () => undefined,
 ): LifecycleWorkers {
   const common = {
     connection,
@@ -50,6 +50,8 @@ export function startLifecycleWorkers(
   const make = (name: string, concurrency: number, process: (job: Job) => Promise<unknown>) => {
     const worker = new Worker(name, (job) => guarded(process, job), { ...common, concurrency });
     worker.on("error", (error) => onError(name, error));
+    // A failed attempt (retried or not) is worth a line naming the job and its incident.
+    worker.on("failed", (job, error) => onError(name, error, job ? jobBindings(job) : undefined));
     return worker;
   };
   const workers = [
@@ -86,6 +88,27 @@ export function startLifecycleWorkers(
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** What a log line about a job says about it: its id and the incident, run and host it serves. */
+export interface JobBindings {
+  job: string;
+  incident?: string;
+  run?: string;
+  host?: string;
+}
+
+function jobBindings(job: Job): JobBindings {
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const bindings: JobBindings = { job: job.id ?? job.name };
+  const incident = text(data.incidentId);
+  const run = text(data.runId);
+  const host = text(data.host);
+  if (incident) bindings.incident = incident;
+  if (run) bindings.run = run;
+  if (host) bindings.host = host;
+  return bindings;
 }
 
 /** attemptsMade counts the attempts that already failed; stalls do not count. */

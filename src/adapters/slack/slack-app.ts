@@ -1,5 +1,12 @@
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  webApi,
+  type Logger as SlackLogger,
+} from "@slack/bolt";
 import { BotIdentity, isBadToken } from "./bot-identity";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
@@ -18,6 +25,8 @@ export interface SlackAppOptions {
   /** Per-request timeout of Web API calls. Default 10 s. */
   requestTimeoutMs?: number;
   logLevel?: LogLevel;
+  /** Where Bolt's, the Web API client's and the socket client's own messages go. */
+  logger?: SlackLogger;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -68,12 +77,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ? new SocketModeReceiver({
         appToken: options.appToken ?? "",
         logLevel,
+        ...(options.logger ? { logger: options.logger } : {}),
         installerOptions: socketInstallerOptions(options.apiUrl),
       })
     : new HTTPReceiver({
         signingSecret: options.signingSecret ?? "",
         endpoints: "/slack/events",
         logLevel,
+        ...(options.logger ? { logger: options.logger } : {}),
         // Ack as soon as the listener calls ack(); the listener's slow work continues after.
         processBeforeResponse: false,
       });
@@ -88,6 +99,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     clientOptions,
     logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   registerListeners(app, options.service);
   app.error(async (error) => {
@@ -165,7 +177,7 @@ async function verifyToken(identity: BotIdentity, log: SlackAppOptions["log"]): 
 
 export type SlackClientOptions = Pick<
   SlackAppOptions,
-  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel"
+  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel" | "logger"
 >;
 
 /**
@@ -177,6 +189,7 @@ export function createSlackClient(options: SlackClientOptions): webApi.WebClient
   return new webApi.WebClient(options.botToken, {
     ...slackClientOptions(options),
     logLevel: options.logLevel ?? LogLevel.WARN,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 
