@@ -3,10 +3,13 @@ import { Redis } from "ioredis";
 import {
   healthRoute,
   listenerRoute,
+  metricsRoute,
   startHttpServer,
   type HealthReport,
   type HttpRoute,
+  type HttpServer,
 } from "./adapters/http";
+import { createPromMetrics, type PromMetrics } from "./adapters/metrics";
 import { boltLogger, createLogger, problemLog, type Logger } from "./adapters/log";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
@@ -75,6 +78,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   deps: LifecycleDeps;
+  /** This process's counters and the open-incidents gauge, for GET /metrics. */
+  metrics: PromMetrics;
   queue: BullmqJobQueue;
   workers: LifecycleWorkers | null;
   /** Redis answers, and this process's workers (if it runs any) are running: for GET /healthz. */
@@ -96,8 +101,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queue = new BullmqJobQueue(redis, queueSettings, () => clock.now());
   queue.onError((name, error) => log("queue error", { queue: name, error: error.message }));
   const runner = options.runner ?? (await sshRunner(options.config, new SshExecutor()));
+  const stores = createRedisStores(redis, prefix, (problem) =>
+    log("invalid timeline event", { problem }),
+  );
+  const metrics = createPromMetrics({ openIncidents: () => stores.incidents.countOpen() });
   const deps: LifecycleDeps = {
-    ...createRedisStores(redis, prefix, (problem) => log("invalid timeline event", { problem })),
+    ...stores,
+    metrics,
     queue,
     clock,
     runner,
@@ -127,6 +137,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         );
   return {
     deps,
+    metrics,
     queue,
     workers,
     health: async () => {
@@ -248,6 +259,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const client = createSlackClient({
       botToken: token,
       logger: boltLogger(logger),
+      onApiCall: runtime.metrics.slackApiCall,
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
     });
     chat.target = new SlackChat(client, { log });
@@ -260,14 +272,13 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
       service: slackIncidentService(runtime.deps),
       logger: boltLogger(logger),
+      onApiCall: runtime.metrics.slackApiCall,
       log,
     });
     chat.target = new SlackChat(slack.client, { log });
     await slack.start();
   }
-  const server = slack
-    ? await startHttpServer({ port: config.port, routes: botRoutes(runtime, slack), log })
-    : null;
+  const server = await serve(config, runtime, slack, log);
   logger.info(
     { role, slack: slack?.mode ?? "post-only", port: server?.port },
     "incident-bot started",
@@ -279,9 +290,25 @@ async function main(argv: readonly string[]): Promise<void> {
   });
 }
 
+/**
+ * The bot serves PORT; a worker alone serves /metrics (and /healthz) on METRICS_PORT when it is
+ * set, and nothing otherwise.
+ */
+function serve(
+  config: Config,
+  runtime: Runtime,
+  slack: SlackApp | null,
+  log: Log,
+): Promise<HttpServer | null> {
+  const common = [healthRoute(() => runtime.health()), metricsRoute(runtime.metrics.scrape)];
+  if (slack) return startHttpServer({ port: config.port, routes: botRoutes(common, slack), log });
+  if (config.metricsPort === undefined) return Promise.resolve(null);
+  return startHttpServer({ port: config.metricsPort, routes: common, log });
+}
+
 /** What the bot serves on PORT, in HTTP and Socket Mode alike (Socket Mode has no /slack/events). */
-function botRoutes(runtime: Runtime, slack: SlackApp): HttpRoute[] {
-  const routes = [healthRoute(() => runtime.health())];
+function botRoutes(common: HttpRoute[], slack: SlackApp): HttpRoute[] {
+  const routes = [...common];
   if (slack.requestListener)
     routes.push(listenerRoute("POST", "/slack/events", slack.requestListener));
   return routes;

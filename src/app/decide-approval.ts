@@ -52,6 +52,7 @@ export async function decideApproval(
     return why.ok ? fail("conflict", "Decided elsewhere.") : fail(why.code, why.message);
   }
   const granted = decision.state === "approved";
+  deps.metrics?.approvalDecided(granted ? "approved" : "denied");
   await recordEvent(
     deps,
     approval.incidentId,

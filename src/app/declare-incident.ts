@@ -68,6 +68,7 @@ export async function declareIncident(
     details: { title: incident.title, severity: incident.severity, hosts: incident.hosts },
   });
   incident = (await openChannel(deps, incident)) ?? incident;
+  deps.metrics?.incidentDeclared("person", incident.severity);
   await deps.queue.announce({ incidentId: incident.id, eventKey: key });
   await schedulePhaseClock(deps, incident);
   const run = await startImmediateRun(deps, incident);

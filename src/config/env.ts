@@ -98,6 +98,15 @@ export const EnvSchema = z.object({
   INCIDENT_APPROVERS: idList,
   PHASE_MINUTE_MS: positiveInt(60_000),
   INCIDENT_REMINDERS: reminders,
+  /** `start:worker` only: serve /metrics and /healthz on this port (unset: no port at all). */
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9]+$/, "a whole number")
+      .transform(Number)
+      .pipe(z.number().int().positive().max(65535))
+      .optional(),
+  ),
   /** pino's level names; `silent` turns logging off. */
   LOG_LEVEL: z
     .string()
@@ -124,6 +133,8 @@ export interface Config {
   phaseMinuteMs: number;
   /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
   reminders: RemindersBySeverity;
+  /** METRICS_PORT: where a worker-only process serves /metrics. */
+  metricsPort: number | undefined;
   /** LOG_LEVEL. */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -158,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       approvers: e.INCIDENT_APPROVERS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
       reminders: e.INCIDENT_REMINDERS,
+      metricsPort: e.METRICS_PORT,
       logLevel: e.LOG_LEVEL,
     },
   };

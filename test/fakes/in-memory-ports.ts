@@ -40,6 +40,9 @@ export class InMemoryIncidentStore implements IncidentStore {
     this.byId.set(id, stored);
     return stored;
   }
+  async countOpen(): Promise<number> {
+    return [...this.byId.values()].filter((i) => i.state !== "resolved").length;
+  }
   async list(filter: { openOnly: boolean; limit: number }): Promise<Incident[]> {
     return [...this.byId.values()]
       .filter((i) => !filter.openOnly || i.state !== "resolved")

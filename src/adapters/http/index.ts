@@ -2,3 +2,4 @@
 export { startHttpServer, type HttpServer, type HttpServerOptions } from "./http-server";
 export { listenerRoute, readBody, sendJson, type HttpRoute } from "./http-route";
 export { healthRoute, type HealthReport } from "./health-route";
+export { metricsRoute, type Scrape } from "./metrics-route";

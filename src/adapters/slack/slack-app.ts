@@ -27,8 +27,13 @@ export interface SlackAppOptions {
   logLevel?: LogLevel;
   /** Where Bolt's, the Web API client's and the socket client's own messages go. */
   logger?: SlackLogger;
+  /** Told of every Web API call of the client createSlackClient builds, and of every 429. */
+  onApiCall?: (method: string, outcome: ApiCallOutcome) => void;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
+
+/** ok; error (Slack answered ok:false); failed (no usable answer); rate_limited (one 429). */
+export type ApiCallOutcome = "ok" | "error" | "failed" | "rate_limited";
 
 export interface SlackApp {
   app: App;
@@ -177,7 +182,7 @@ async function verifyToken(identity: BotIdentity, log: SlackAppOptions["log"]): 
 
 export type SlackClientOptions = Pick<
   SlackAppOptions,
-  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel" | "logger"
+  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel" | "logger" | "onApiCall"
 >;
 
 /**
@@ -186,11 +191,53 @@ export type SlackClientOptions = Pick<
  * `client → SlackChat → lifecycle deps → slackIncidentService → createSlackApp`.
  */
 export function createSlackClient(options: SlackClientOptions): webApi.WebClient {
-  return new webApi.WebClient(options.botToken, {
+  const settings = {
     ...slackClientOptions(options),
     logLevel: options.logLevel ?? LogLevel.WARN,
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const onApiCall = options.onApiCall;
+  if (!onApiCall) return new webApi.WebClient(options.botToken, settings);
+  const client = new CountedWebClient(options.botToken, settings, onApiCall);
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (_seconds: number, request: { url?: string }) =>
+    onApiCall(methodOf(request.url), "rate_limited"),
+  );
+  return client;
+}
+
+/**
+ * Every named method of the WebClient (chat.postMessage, …) ends in apiCall, bound when the client
+ * is built, so overriding it in a subclass sees them all, with their final outcome after retries.
+ */
+class CountedWebClient extends webApi.WebClient {
+  constructor(
+    token: string,
+    settings: webApi.WebClientOptions,
+    private readonly onApiCall: (method: string, outcome: ApiCallOutcome) => void,
+  ) {
+    super(token, settings);
+  }
+
+  override async apiCall(
+    method: string,
+    options?: Record<string, unknown>,
+  ): Promise<webApi.WebAPICallResult> {
+    try {
+      const result = await super.apiCall(method, options);
+      this.onApiCall(method, "ok");
+      return result;
+    } catch (error) {
+      const platform = (error as { code?: unknown }).code === webApi.ErrorCode.PlatformError;
+      this.onApiCall(method, platform ? "error" : "failed");
+      throw error;
+    }
+  }
+}
+
+/** `https://slack.com/api/chat.postMessage` → `chat.postMessage`. */
+function methodOf(url: string | undefined): string {
+  const last = (url ?? "").split("/").pop() ?? "";
+  return /^[a-zA-Z.]{1,60}$/.test(last) ? last : "unknown";
 }
 
 function slackClientOptions(options: SlackClientOptions): webApi.WebClientOptions {
