@@ -4,6 +4,7 @@ import {
   healthRoute,
   listenerRoute,
   metricsRoute,
+  alertRoutes,
   startHttpServer,
   type HealthReport,
   type HttpRoute,
@@ -30,7 +31,7 @@ import {
   type SlackApp,
 } from "./adapters/slack";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
-import { createRedisStores } from "./adapters/store";
+import { createRedisStores, RedisAlertStore, redisKeys } from "./adapters/store";
 import { announceEvent, recordAnnouncementFailed, refreshIncidentCard } from "./app/announce-event";
 import { enginePlaybookRunner } from "./app/engine-playbook-runner";
 import { executeHostRun } from "./app/execute-host-run";
@@ -39,6 +40,8 @@ import { expireApproval } from "./app/expire-approval";
 import { fireClockEntry } from "./app/fire-clock-entry";
 import { DEFAULT_SETTINGS, type LifecycleDeps, type LifecycleSettings } from "./app/lifecycle-deps";
 import { ConfigError, configFrom, environmentWithDotEnv, type Config } from "./config/env";
+import type { KnownHost } from "./domain/alerts/alert-notice";
+import type { AlertStore } from "./ports/alert-store";
 import type { Chat } from "./ports/chat";
 import { systemClock, type Clock } from "./ports/clock";
 import type { PlaybookRunner } from "./ports/playbook-runner";
@@ -57,7 +60,10 @@ export type Log = (message: string, details?: Record<string, unknown>) => void;
 /** The process's logger: JSON lines on stdout at LOG_LEVEL, with the configured secrets blanked. */
 export function processLogger(config: Config): Logger {
   const { botToken, signingSecret, appToken } = config.slack;
-  const secrets = [botToken, signingSecret, appToken].filter((s): s is string => Boolean(s));
+  const { webhookToken, pagerDutySecret } = config.alerts;
+  const secrets = [botToken, signingSecret, appToken, webhookToken, pagerDutySecret].filter(
+    (s): s is string => Boolean(s),
+  );
   return createLogger({ level: config.logLevel, secrets });
 }
 
@@ -80,6 +86,8 @@ export interface Runtime {
   deps: LifecycleDeps;
   /** This process's counters and the open-incidents gauge, for GET /metrics. */
   metrics: PromMetrics;
+  /** Which incident holds each alert's dedupe key, for the alert routes. */
+  alerts: AlertStore;
   queue: BullmqJobQueue;
   workers: LifecycleWorkers | null;
   /** Redis answers, and this process's workers (if it runs any) are running: for GET /healthz. */
@@ -104,6 +112,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stores = createRedisStores(redis, prefix, (problem) =>
     log("invalid timeline event", { problem }),
   );
+  // Alert intake fails fast while Redis is away (no offline queue, no retries), so a webhook gets
+  // its 5xx at once and the sender retries, instead of a request hanging on a reconnect.
+  const alertRedis = redis.duplicate({
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
+  alertRedis.on("error", () => undefined); // reported by the main connection and /healthz
+  // Connected before the routes open; a Redis that is down now is retried like any other.
+  await alertRedis.connect().catch(() => undefined);
+  const alerts = new RedisAlertStore(alertRedis, redisKeys(prefix));
   const metrics = createPromMetrics({ openIncidents: () => stores.incidents.countOpen() });
   const deps: LifecycleDeps = {
     ...stores,
@@ -138,6 +157,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     deps,
     metrics,
+    alerts,
     queue,
     workers,
     health: async () => {
@@ -151,6 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: async () => {
       await workers?.close();
       await queue.close();
+      await alertRedis.quit();
       await redis.quit();
     },
   };
@@ -278,7 +299,7 @@ async function main(argv: readonly string[]): Promise<void> {
     chat.target = new SlackChat(slack.client, { log });
     await slack.start();
   }
-  const server = await serve(config, runtime, slack, log);
+  const server = await serve(config, runtime, slack, log, await knownHosts(config));
   logger.info(
     { role, slack: slack?.mode ?? "post-only", port: server?.port },
     "incident-bot started",
@@ -299,11 +320,45 @@ function serve(
   runtime: Runtime,
   slack: SlackApp | null,
   log: Log,
+  hosts: KnownHost[],
 ): Promise<HttpServer | null> {
   const common = [healthRoute(() => runtime.health()), metricsRoute(runtime.metrics.scrape)];
-  if (slack) return startHttpServer({ port: config.port, routes: botRoutes(common, slack), log });
+  if (slack) {
+    const routes = [...botRoutes(common, slack), ...alertRoutesOf(config, runtime, hosts, log)];
+    return startHttpServer({ port: config.port, routes, log });
+  }
   if (config.metricsPort === undefined) return Promise.resolve(null);
   return startHttpServer({ port: config.metricsPort, routes: common, log });
+}
+
+/** POST /alerts/alertmanager and /alerts/pagerduty, each answering 404 until configured. */
+export function alertRoutesOf(
+  config: Config,
+  runtime: Runtime,
+  hosts: readonly KnownHost[],
+  log?: Log,
+): HttpRoute[] {
+  return alertRoutes({
+    deps: {
+      ...runtime.deps,
+      alerts: runtime.alerts,
+      knownHosts: hosts,
+      defaultHosts: config.alerts.defaultHosts,
+    },
+    ...(config.alerts.webhookToken ? { alertmanagerToken: config.alerts.webhookToken } : {}),
+    ...(config.alerts.pagerDutySecret ? { pagerDutySecret: config.alerts.pagerDutySecret } : {}),
+    ...(log ? { log } : {}),
+  });
+}
+
+/** The inventory's hosts with their addresses, for matching alert labels. */
+export async function knownHosts(config: Config): Promise<KnownHost[]> {
+  const loaded = await loadInventory(config.inventoryPath);
+  if (!loaded.inventory) throw new StartupError(loaded.errors);
+  return Object.entries(loaded.inventory.hosts).map(([name, host]) => ({
+    name,
+    address: host.address,
+  }));
 }
 
 /** What the bot serves on PORT, in HTTP and Socket Mode alike (Socket Mode has no /slack/events). */

@@ -157,6 +157,11 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
       await deps.chat.setTopic(c.channel, incidentTopic(c.incident));
       return;
+    case "alert":
+      // A repeat only shows on the card and the timeline; the channel knows the alert already.
+      if (e.details.status === "repeat") return;
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, e.summary));
+      return;
     case "commander-set":
     case "note":
     case "state-changed":

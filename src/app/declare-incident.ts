@@ -1,4 +1,4 @@
-import { Incident, person } from "../domain/incident";
+import { BOT, Incident, person, type IncidentSource } from "../domain/incident";
 import { incidentChannelName, makeIncidentId } from "../domain/incident-id";
 import { runIdFor } from "../domain/incident-run";
 import { DEFAULT_SEVERITY, type Severity } from "../domain/severity";
@@ -15,6 +15,12 @@ export interface DeclareIncidentInput {
   declaredBy: string;
   /** Defaults to settings.defaultPlaybook. */
   playbook?: string;
+  /** Default: the person `declaredBy`. An alert's incident has no commander until one takes it. */
+  source?: IncidentSource;
+  /** An id chosen beforehand (an alert claims its dedupe key for it first); default: a new one. */
+  id?: string;
+  /** Default true. False leaves the channel to the announce job, so the caller answers at once. */
+  openChannelNow?: boolean;
 }
 
 export interface DeclaredIncident {
@@ -36,13 +42,14 @@ export async function declareIncident(
   const title = input.title.trim();
   if (!title) return fail("invalid-input", "Give the incident a title: /incident declare TITLE.");
   const now = deps.clock.now();
+  const source = input.source ?? { kind: "person", id: input.declaredBy };
   const parsed = Incident.safeParse({
-    id: makeIncidentId(now, title, deps.randomSuffix()),
+    id: input.id ?? makeIncidentId(now, title, deps.randomSuffix()),
     title: title.slice(0, 200),
     severity: input.severity ?? DEFAULT_SEVERITY,
     state: "open",
     phase: "immediate",
-    commander: input.declaredBy,
+    commander: source.kind === "person" ? input.declaredBy : null,
     declaredBy: input.declaredBy,
     hosts: input.hosts,
     channel: null,
@@ -52,6 +59,7 @@ export async function declareIncident(
     resolvedAt: null,
     summary: null,
     playbook: input.playbook ?? deps.settings.defaultPlaybook,
+    source,
     version: 0,
   });
   if (!parsed.success) return fail("invalid-input", parsed.error.issues[0]?.message ?? "invalid");
@@ -63,12 +71,15 @@ export async function declareIncident(
     type: "declared",
     key,
     at: now,
-    actor: person(input.declaredBy),
+    actor: source.kind === "person" ? person(input.declaredBy) : BOT,
     summary: `Declared "${incident.title}" (${incident.severity})`,
-    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts },
+    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts, source },
   });
-  incident = (await openChannel(deps, incident)) ?? incident;
-  deps.metrics?.incidentDeclared("person", incident.severity);
+  if (input.openChannelNow !== false) incident = (await openChannel(deps, incident)) ?? incident;
+  deps.metrics?.incidentDeclared(
+    source.kind === "person" ? "person" : source.integration,
+    incident.severity,
+  );
   await deps.queue.announce({ incidentId: incident.id, eventKey: key });
   await schedulePhaseClock(deps, incident);
   const run = await startImmediateRun(deps, incident);
@@ -90,8 +101,8 @@ export async function openChannel(
     channel = await deps.chat.createIncidentChannel({
       name: incidentChannelName(incident.id),
       topic: incidentTopic(incident),
-      purpose: `Incident ${incident.id}, declared by <@${incident.declaredBy}>`,
-      members: [...new Set([incident.declaredBy, ...deps.settings.responders])],
+      purpose: `Incident ${incident.id}, declared by ${declarer(incident)}`,
+      members: [...new Set([...declaringPerson(incident), ...deps.settings.responders])],
     });
   } catch (error) {
     deps.log?.("incident channel not created yet; the announce job will retry", {
@@ -103,6 +114,19 @@ export async function openChannel(
   return deps.incidents.update(incident.id, (current) =>
     current.channel ? null : { ...current, channel },
   );
+}
+
+/** Who declared it, for the channel's purpose: a mention, or the alerting tool's name. */
+function declarer(incident: Incident): string {
+  const source = incident.source;
+  return source?.kind === "integration"
+    ? `an ${source.integration} alert`
+    : `<@${incident.declaredBy}>`;
+}
+
+/** The person to invite as the declarer: nobody when an alert declared it. */
+function declaringPerson(incident: Incident): string[] {
+  return incident.source?.kind === "integration" ? [] : [incident.declaredBy];
 }
 
 function startImmediateRun(deps: LifecycleDeps, incident: Incident) {

@@ -107,6 +107,12 @@ export const EnvSchema = z.object({
       .pipe(z.number().int().positive().max(65535))
       .optional(),
   ),
+  /** Bearer token Alertmanager sends to POST /alerts/alertmanager (unset: the route is off). */
+  ALERT_WEBHOOK_TOKEN: optionalText,
+  /** PagerDuty v3 webhook subscription secret for POST /alerts/pagerduty (unset: off). */
+  PAGERDUTY_WEBHOOK_SECRET: optionalText,
+  /** Hosts or groups an alert runs on when none of its instance/host labels is in the inventory. */
+  ALERT_DEFAULT_HOSTS: idList,
   /** pino's level names; `silent` turns logging off. */
   LOG_LEVEL: z
     .string()
@@ -133,6 +139,14 @@ export interface Config {
   phaseMinuteMs: number;
   /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
   reminders: RemindersBySeverity;
+  alerts: {
+    /** ALERT_WEBHOOK_TOKEN. */
+    webhookToken: string | undefined;
+    /** PAGERDUTY_WEBHOOK_SECRET. */
+    pagerDutySecret: string | undefined;
+    /** ALERT_DEFAULT_HOSTS. */
+    defaultHosts: string[];
+  };
   /** METRICS_PORT: where a worker-only process serves /metrics. */
   metricsPort: number | undefined;
   /** LOG_LEVEL. */
@@ -169,6 +183,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       approvers: e.INCIDENT_APPROVERS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
       reminders: e.INCIDENT_REMINDERS,
+      alerts: {
+        webhookToken: e.ALERT_WEBHOOK_TOKEN,
+        pagerDutySecret: e.PAGERDUTY_WEBHOOK_SECRET,
+        defaultHosts: e.ALERT_DEFAULT_HOSTS,
+      },
       metricsPort: e.METRICS_PORT,
       logLevel: e.LOG_LEVEL,
     },

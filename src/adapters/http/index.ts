@@ -3,3 +3,4 @@ export { startHttpServer, type HttpServer, type HttpServerOptions } from "./http
 export { listenerRoute, readBody, sendJson, type HttpRoute } from "./http-route";
 export { healthRoute, type HealthReport } from "./health-route";
 export { metricsRoute, type Scrape } from "./metrics-route";
+export { alertRoutes, pagerDutySignatureMatches, type AlertRouteOptions } from "./alert-routes";

@@ -21,6 +21,11 @@ export function redisKeys(prefix: string) {
     approvalOutcomes: (id: string) => `${prefix}:approval:${id}:outcomes`,
     approvalCard: (id: string) => `${prefix}:approval:${id}:card`,
     incidentApprovals: (incidentId: string) => `${prefix}:approvals:${incidentId}`,
+    /** `digest`: a hash of the alert's dedupe key, which may hold any character. */
+    alertClaim: (integration: string, digest: string) => `${prefix}:alert:${integration}:${digest}`,
+    alertDelivery: (integration: string, id: string) =>
+      `${prefix}:alert-delivery:${integration}:${id}`,
+    incidentKeyPrefix: `${prefix}:incident:`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -22,6 +22,7 @@ describe("configuration from the environment", () => {
         approvers: [],
         phaseMinuteMs: 60000,
         reminders: DEFAULT_REMINDERS_BY_SEVERITY,
+        alerts: { webhookToken: undefined, pagerDutySecret: undefined, defaultHosts: [] },
         metricsPort: undefined,
         logLevel: "info",
       },
