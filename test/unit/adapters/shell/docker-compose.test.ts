@@ -46,7 +46,10 @@ const contractVariables = [
 ];
 
 /** What one role reads beyond the shared variables. */
-const roleVariables: Record<string, string[]> = { bot: [], worker: ["METRICS_PORT"] };
+const roleVariables: Record<string, string[]> = {
+  bot: ["ALERT_WEBHOOK_TOKEN", "PAGERDUTY_WEBHOOK_SECRET", "ALERT_DEFAULT_HOSTS"],
+  worker: ["METRICS_PORT"],
+};
 
 describe("docker-compose.yml", () => {
   it("runs redis with append-only persistence and a ping health check", () => {
