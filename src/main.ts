@@ -154,6 +154,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             error: error instanceof Error ? error.message : String(error),
           }),
         );
+  await queue.ready();
+  await Promise.all(workers?.workers.map((worker) => worker.waitUntilReady()) ?? []);
   return {
     deps,
     metrics,
@@ -344,6 +346,10 @@ export function alertRoutesOf(
       alerts: runtime.alerts,
       knownHosts: hosts,
       defaultHosts: config.alerts.defaultHosts,
+      storm: {
+        limit: config.alerts.stormLimit,
+        windowMs: config.alerts.stormWindowMinutes * 60_000,
+      },
     },
     ...(config.alerts.webhookToken ? { alertmanagerToken: config.alerts.webhookToken } : {}),
     ...(config.alerts.pagerDutySecret ? { pagerDutySecret: config.alerts.pagerDutySecret } : {}),

@@ -62,7 +62,8 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
     redisUrl: redis.url,
     port,
     inventoryPath: join(dir, "inventory.yml"),
-    env: { ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: "warn" },
+    // No storm limit in the way: this measures one incident per group.
+    env: { ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: "warn", ALERT_STORM_LIMIT: "100000" },
   });
   const base = `http://127.0.0.1:${port}`;
   const runs: RunStats[] = [];

@@ -14,14 +14,20 @@ export interface AlertDeps extends LifecycleDeps {
   knownHosts: readonly KnownHost[];
   /** ALERT_DEFAULT_HOSTS: what an alert that names no known host runs on. */
   defaultHosts: readonly string[];
+  /**
+   * ALERT_STORM_LIMIT / ALERT_STORM_WINDOW_MINUTES: past `limit` alert-declared incidents in
+   * `windowMs`, a new alert is attached to the newest open one instead of opening a channel.
+   */
+  storm: { limit: number; windowMs: number };
 }
 
 /**
  * What became of a delivery: `declared` a new incident, a `repeat` of an open one's alert,
- * `resolved` told to its incident, `ignored` (resolved with no open incident, or an event type
+ * `attached` to the newest open alert incident during a storm, `resolved` told to its incident,
+ * `ignored` (resolved with no open incident, or an event type
  * the bot does not act on), `duplicate` (a delivery already handled).
  */
-export type AlertStatus = "declared" | "repeat" | "resolved" | "ignored" | "duplicate";
+export type AlertStatus = "declared" | "repeat" | "attached" | "resolved" | "ignored" | "duplicate";
 
 export interface AlertOutcome {
   status: AlertStatus;
@@ -67,6 +73,16 @@ async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
     await deps.timeline.append(claim.incidentId, alertEvent(notice, "repeat", now, deps));
     return { status: "repeat", incidentId: claim.incidentId };
   }
+  const gate = await deps.alerts.admitDeclare(
+    candidate,
+    now,
+    deps.storm.windowMs,
+    deps.storm.limit,
+  );
+  if (!gate.admitted) {
+    const target = await newestOpen(deps, gate.recent);
+    if (target) return attach(deps, notice, candidate, target, now);
+  }
   const declared = await declareClaimed(deps, notice, candidate);
   await deps.alerts.confirm(notice.integration, notice.dedupeKey, declared.id);
   await recordEvent(deps, declared.id, alertEvent(notice, "firing", now, deps));
@@ -96,9 +112,32 @@ async function declareClaimed(deps: AlertDeps, notice: AlertNotice, id: string):
   } catch (error) {
     if (!(await deps.incidents.get(id).catch(() => null))) {
       await deps.alerts.release(notice.integration, notice.dedupeKey, id).catch(() => undefined);
+      await deps.alerts.forgetDeclare(id).catch(() => undefined);
     }
     throw error;
   }
+}
+
+/** The newest of the storm's incidents that is not resolved (one being declared counts). */
+async function newestOpen(deps: AlertDeps, recent: readonly string[]): Promise<string | null> {
+  for (const id of recent) {
+    const incident = await deps.incidents.get(id);
+    if (!incident || incident.state !== "resolved") return id;
+  }
+  return null;
+}
+
+/** During a storm the alert joins an open incident; its repeats and resolution go there too. */
+async function attach(
+  deps: AlertDeps,
+  notice: AlertNotice,
+  candidate: string,
+  target: string,
+  now: number,
+): Promise<AlertOutcome> {
+  await deps.alerts.repoint(notice.integration, notice.dedupeKey, candidate, target);
+  await recordEvent(deps, target, alertEvent(notice, "attached", now, deps));
+  return { status: "attached", incidentId: target };
 }
 
 async function over(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome> {
@@ -111,7 +150,7 @@ async function over(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
 
 function alertEvent(
   notice: AlertNotice,
-  status: "firing" | "repeat" | "resolved",
+  status: "firing" | "repeat" | "resolved" | "attached",
   now: number,
   deps: Pick<LifecycleDeps, "randomSuffix">,
 ): TimelineEventOf<"alert"> {
@@ -121,6 +160,7 @@ function alertEvent(
     firing: `Opened by ${name} alert ${link}. No commander yet: \`/incident commander @me\` takes it.`,
     repeat: `${name} sent ${foreignText(notice.title)} again`,
     resolved: `${name} says ${link} is resolved; the incident stays open until someone resolves it.`,
+    attached: `Alert storm: ${name} alert ${link} is attached to this incident rather than opening another channel.`,
   }[status];
   return {
     type: "alert",

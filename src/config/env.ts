@@ -113,6 +113,9 @@ export const EnvSchema = z.object({
   PAGERDUTY_WEBHOOK_SECRET: optionalText,
   /** Hosts or groups an alert runs on when none of its instance/host labels is in the inventory. */
   ALERT_DEFAULT_HOSTS: idList,
+  /** Alert-declared incidents allowed per storm window before new alerts are attached instead. */
+  ALERT_STORM_LIMIT: positiveInt(5),
+  ALERT_STORM_WINDOW_MINUTES: positiveInt(10),
   /** pino's level names; `silent` turns logging off. */
   LOG_LEVEL: z
     .string()
@@ -146,6 +149,10 @@ export interface Config {
     pagerDutySecret: string | undefined;
     /** ALERT_DEFAULT_HOSTS. */
     defaultHosts: string[];
+    /** ALERT_STORM_LIMIT: alert-declared incidents per window before attaching. */
+    stormLimit: number;
+    /** ALERT_STORM_WINDOW_MINUTES. */
+    stormWindowMinutes: number;
   };
   /** METRICS_PORT: where a worker-only process serves /metrics. */
   metricsPort: number | undefined;
@@ -187,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         webhookToken: e.ALERT_WEBHOOK_TOKEN,
         pagerDutySecret: e.PAGERDUTY_WEBHOOK_SECRET,
         defaultHosts: e.ALERT_DEFAULT_HOSTS,
+        stormLimit: e.ALERT_STORM_LIMIT,
+        stormWindowMinutes: e.ALERT_STORM_WINDOW_MINUTES,
       },
       metricsPort: e.METRICS_PORT,
       logLevel: e.LOG_LEVEL,

@@ -48,7 +48,8 @@ export const TimelineEvent = z.discriminatedUnion("type", [
     "alert",
     z.object({
       integration: Integration,
-      status: z.enum(["firing", "repeat", "resolved"]),
+      /** `attached`: a new alert during a storm, added to this incident instead of a new one. */
+      status: z.enum(["firing", "repeat", "resolved", "attached"]),
       alert: z.string(),
       url: z.string().nullable(),
     }),

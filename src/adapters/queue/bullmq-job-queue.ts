@@ -64,6 +64,12 @@ export class BullmqJobQueue implements JobQueue {
     });
   }
 
+  /** Resolves once every queue's connection is up (a close during start-up then has nothing pending). */
+  async ready(): Promise<void> {
+    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    await Promise.all(queues.map((queue) => queue.waitUntilReady()));
+  }
+
   /** A queue's connection errors (BullMQ emits them instead of throwing), e.g. to the log. */
   onError(listener: (queue: string, error: Error) => void): void {
     for (const queue of [

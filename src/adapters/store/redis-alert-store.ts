@@ -21,6 +21,22 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return {1, ARGV[1]}
 `);
 
+/** The storm gate: a sliding window of alert-declared incidents, checked and added in one step. */
+const admitScript = new RedisScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[3]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+  return {0, redis.call('ZREVRANGE', KEYS[1], 0, 19)}
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {1, {}}
+`);
+
+const repointScript = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end
+return 0
+`);
+
 const ifHolder = (command: string) =>
   new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('${command}', KEYS[1]) end
@@ -58,6 +74,26 @@ export class RedisAlertStore implements AlertStore {
 
   async release(integration: Integration, dedupeKey: string, incidentId: string): Promise<void> {
     await releaseScript.run(this.redis, [this.claimKey(integration, dedupeKey)], [incidentId]);
+  }
+
+  async admitDeclare(candidate: string, now: number, windowMs: number, limit: number) {
+    const reply = await admitScript.run(
+      this.redis,
+      [this.keys.alertDeclares],
+      [candidate, now, windowMs, limit],
+    );
+    if (!Array.isArray(reply) || !Array.isArray(reply[1])) {
+      throw new StoreError("unexpected-reply", `storm gate answered ${String(reply)}`, true);
+    }
+    return { admitted: reply[0] === 1, recent: reply[1].map(String) };
+  }
+
+  async forgetDeclare(candidate: string): Promise<void> {
+    await this.redis.zrem(this.keys.alertDeclares, candidate);
+  }
+
+  async repoint(integration: Integration, dedupeKey: string, from: string, to: string) {
+    await repointScript.run(this.redis, [this.claimKey(integration, dedupeKey)], [from, to]);
   }
 
   holder(integration: Integration, dedupeKey: string): Promise<string | null> {

@@ -26,6 +26,7 @@ export function redisKeys(prefix: string) {
     alertDelivery: (integration: string, id: string) =>
       `${prefix}:alert-delivery:${integration}:${id}`,
     incidentKeyPrefix: `${prefix}:incident:`,
+    alertDeclares: `${prefix}:alert-declares`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
