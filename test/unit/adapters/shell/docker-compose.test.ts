@@ -47,7 +47,13 @@ const contractVariables = [
 
 /** What one role reads beyond the shared variables. */
 const roleVariables: Record<string, string[]> = {
-  bot: ["ALERT_WEBHOOK_TOKEN", "PAGERDUTY_WEBHOOK_SECRET", "ALERT_DEFAULT_HOSTS"],
+  bot: [
+    "ALERT_WEBHOOK_TOKEN",
+    "PAGERDUTY_WEBHOOK_SECRET",
+    "ALERT_DEFAULT_HOSTS",
+    "ALERT_STORM_LIMIT",
+    "ALERT_STORM_WINDOW_MINUTES",
+  ],
   worker: ["METRICS_PORT"],
 };
 
