@@ -123,7 +123,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Connected before the routes open; a Redis that is down now is retried like any other.
   await alertRedis.connect().catch(() => undefined);
   const alerts = new RedisAlertStore(alertRedis, redisKeys(prefix));
-  const metrics = createPromMetrics({ openIncidents: () => stores.incidents.countOpen() });
+  const metrics = createPromMetrics({
+    openIncidents: () => stores.incidents.countOpen(),
+    queueJobs: () => queue.jobCounts(),
+  });
   const deps: LifecycleDeps = {
     ...stores,
     metrics,
@@ -145,14 +148,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const workers =
     options.workers === false
       ? null
-      : startLifecycleWorkers(redis, queueSettings, lifecycleHandlers(deps), (where, error, job) =>
-          log(job ? "job attempt failed" : "worker error", {
-            queue: where,
-            ...(job
-              ? { jobId: job.job, incidentId: job.incident, runId: job.run, host: job.host }
-              : {}),
-            error: error instanceof Error ? error.message : String(error),
-          }),
+      : startLifecycleWorkers(
+          redis,
+          queueSettings,
+          lifecycleHandlers(deps),
+          (where, error, job) =>
+            log(job ? "job attempt failed" : "worker error", {
+              queue: where,
+              ...(job
+                ? { jobId: job.job, incidentId: job.incident, runId: job.run, host: job.host }
+                : {}),
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          metrics.jobFinished,
         );
   await queue.ready();
   await Promise.all(workers?.workers.map((worker) => worker.waitUntilReady()) ?? []);

@@ -309,6 +309,7 @@ export async function recordAnnouncementFailed(
   job: AnnounceJob,
   error: string,
 ): Promise<void> {
+  deps.metrics?.announcementFailed();
   await deps.timeline.append(job.incidentId, {
     type: "announcement-failed",
     key: `announcement-failed:${job.eventKey}`,

@@ -10,6 +10,10 @@ export interface Metrics {
   approvalDecided(decision: "approved" | "denied"): void;
   /** `status`: what became of the delivery (declared, repeat, resolved, duplicate, rejected…). */
   alertReceived(source: string, status: string): void;
+  /** Seconds from the declare to the incident's first diagnosis. */
+  firstDiagnosis(seconds: number): void;
+  /** An event the chat was never told of, after the announce job's last attempt. */
+  announcementFailed(): void;
 }
 
 export const NO_METRICS: Metrics = {
@@ -17,4 +21,6 @@ export const NO_METRICS: Metrics = {
   stepFinished: () => undefined,
   approvalDecided: () => undefined,
   alertReceived: () => undefined,
+  firstDiagnosis: () => undefined,
+  announcementFailed: () => undefined,
 };

@@ -70,6 +70,15 @@ export class BullmqJobQueue implements JobQueue {
     await Promise.all(queues.map((queue) => queue.waitUntilReady()));
   }
 
+  /** Waiting, delayed, active and failed jobs of each queue (for the backlog gauge). */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    const counts = await Promise.all(
+      queues.map((queue) => queue.getJobCounts("waiting", "delayed", "active", "failed")),
+    );
+    return Object.fromEntries(queues.map((queue, i) => [queue.name, counts[i] ?? {}]));
+  }
+
   /** A queue's connection errors (BullMQ emits them instead of throwing), e.g. to the log. */
   onError(listener: (queue: string, error: Error) => void): void {
     for (const queue of [

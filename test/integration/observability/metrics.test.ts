@@ -16,6 +16,16 @@ function sample(text: string, name: string, labels = ""): number | undefined {
   return line === undefined ? undefined : Number(line.split(" ").pop());
 }
 
+async function waitForSample(url: string, name: string, labels: string): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = sample(await (await fetch(url)).text(), name, labels);
+    if (value !== undefined && value > 0) return value;
+    if (Date.now() > deadline) throw new Error(`no ${name}{${labels}} in ${url}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 /**
  * GET /metrics of `npm start` (and of a worker alone on METRICS_PORT), scraped before and after a
  * real declare through Bolt: the names and types are there, and the numbers move.
@@ -86,6 +96,10 @@ describe("the metrics of a running bot", () => {
     expect(before).toContain("# TYPE incident_bot_approvals_total counter");
     expect(before).toContain("# TYPE incident_bot_alerts_received_total counter");
     expect(before).toContain("# TYPE incident_bot_slack_api_calls_total counter");
+    expect(before).toContain("# TYPE incident_bot_time_to_first_diagnosis_seconds histogram");
+    expect(before).toContain("# TYPE incident_bot_job_duration_seconds histogram");
+    expect(before).toContain("# TYPE incident_bot_announcements_failed_total counter");
+    expect(before).toContain("# TYPE incident_bot_queue_jobs gauge");
     expect(before).toContain("# TYPE process_cpu_user_seconds_total counter");
     expect(sample(before, "incident_bot_incidents_open")).toBe(0);
   });
@@ -108,6 +122,13 @@ describe("the metrics of a running bot", () => {
     const response = await fetch(`${workerBase}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
-    expect(sample(await response.text(), "incident_bot_incidents_open")).toBe(1);
+    const text = await response.text();
+    expect(sample(text, "incident_bot_incidents_open")).toBe(1);
+    // The worker ran the declare's announcement: its attempt is timed, by queue and outcome.
+    await waitForSample(
+      `${workerBase}/metrics`,
+      "incident_bot_job_duration_seconds_count",
+      'queue="announce",outcome="completed"',
+    );
   });
 });
