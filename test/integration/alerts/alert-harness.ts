@@ -5,6 +5,7 @@ import { startHttpServer, type HttpServer } from "../../../src/adapters/http";
 import { createSlackClient, SlackChat } from "../../../src/adapters/slack";
 import { loadConfig } from "../../../src/config/env";
 import type { KnownHost } from "../../../src/domain/alerts/alert-notice";
+import type { Incident } from "../../../src/domain/incident";
 import { alertRoutesOf, startRuntime, type Runtime } from "../../../src/main";
 import type { PlaybookRunner } from "../../../src/ports/playbook-runner";
 import { startFakeSlack, type FakeSlack } from "../../fakes/fake-slack";
@@ -38,6 +39,10 @@ export interface AlertBot {
   slack: FakeSlack;
   server: HttpServer;
   url: string;
+  /** The stored incident (throws when there is none). */
+  incident(id: string | null): Promise<Incident>;
+  /** The texts the fake Slack got in a channel. */
+  messagesIn(channel: string | null): string[];
   close(): Promise<void>;
 }
 
@@ -85,6 +90,13 @@ export async function startAlertBot(input: {
     slack,
     server,
     url: `http://127.0.0.1:${server.port}`,
+    incident: async (id) => {
+      const found = id ? await runtime.deps.incidents.get(id) : null;
+      if (!found) throw new Error(`no incident ${id}`);
+      return found;
+    },
+    messagesIn: (channel) =>
+      slack.state.messages.filter((m) => m.channel === channel).map((m) => m.text),
     close: async () => {
       await server.close();
       await runtime.close();

@@ -1,6 +1,5 @@
-import type { Incident } from "../../../src/domain/incident";
 import { testRedisUrl } from "../../support/redis";
-import { eventually } from "./eventually";
+import { waitFor } from "../lifecycle/runtime";
 import {
   alertGroup,
   fixture,
@@ -26,13 +25,8 @@ describe("POST /alerts/alertmanager", () => {
   });
   afterAll(() => bot.close());
 
-  const incident = async (id: string | null): Promise<Incident> => {
-    const found = id ? await bot.runtime.deps.incidents.get(id) : null;
-    if (!found) throw new Error(`no incident ${id}`);
-    return found;
-  };
-  const messagesIn = (channel: string | null) =>
-    bot.slack.state.messages.filter((m) => m.channel === channel).map((m) => m.text);
+  const incident = (id: string | null) => bot.incident(id);
+  const messagesIn = (channel: string | null) => bot.messagesIn(channel);
 
   test("a firing group declares an incident from its labels, with no commander, and says so in the channel", async () => {
     const response = await postAlertmanager(bot.url, fixture("alertmanager-firing.json"));
@@ -52,10 +46,10 @@ describe("POST /alerts/alertmanager", () => {
         dedupeKey: '{}/{job="apache"}:{alertname="ProxyHigh502Rate"}',
       },
     });
-    const opened = await eventually(async () => {
+    const opened = await waitFor("the alert's message in the incident channel", async () => {
       const current = await incident(outcome.incidentId);
       return messagesIn(current.channel).find((text) => text.includes("Opened by Alertmanager"));
-    }, "the alert's message in the incident channel");
+    });
     // A link back to Prometheus, and the alert's own markup shown, not obeyed.
     expect(opened).toContain("<http://prometheus.example:9090/graph?g0.expr=");
     expect(opened).toContain("&lt;!channel&gt;");
@@ -104,10 +98,10 @@ describe("POST /alerts/alertmanager", () => {
     const resolved = await postAlertmanager(bot.url, alertGroup("resolve-group", "resolved"));
     expect(resolved.status).toBe(200);
     expect(await resolved.json()).toEqual({ status: "resolved", incidentId: firing.incidentId });
-    await eventually(async () => {
+    await waitFor("the resolution in the channel", async () => {
       const current = await incident(firing.incidentId);
       return messagesIn(current.channel).find((text) => text.includes("is resolved"));
-    }, "the resolution in the channel");
+    });
     expect((await incident(firing.incidentId)).state).toBe("open");
   });
 

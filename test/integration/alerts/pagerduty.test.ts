@@ -1,8 +1,7 @@
 import { createHmac } from "node:crypto";
-import type { Incident } from "../../../src/domain/incident";
 import { testRedisUrl } from "../../support/redis";
 import { fixture, PD_SECRET, startAlertBot, type AlertBot } from "./alert-harness";
-import { eventually } from "./eventually";
+import { waitFor } from "../lifecycle/runtime";
 
 const sign = (body: string, secret = PD_SECRET) =>
   `v1=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -37,13 +36,8 @@ describe("POST /alerts/pagerduty (webhooks v3)", () => {
   });
   afterAll(() => bot.close());
 
-  const incident = async (id: string | null): Promise<Incident> => {
-    const found = id ? await bot.runtime.deps.incidents.get(id) : null;
-    if (!found) throw new Error(`no incident ${id}`);
-    return found;
-  };
-  const messagesIn = (channel: string | null) =>
-    bot.slack.state.messages.filter((m) => m.channel === channel).map((m) => m.text);
+  const incident = (id: string | null) => bot.incident(id);
+  const messagesIn = (channel: string | null) => bot.messagesIn(channel);
 
   test("a signed incident.triggered declares, with PagerDuty's priority and a link back", async () => {
     const body = JSON.stringify(fixture("pagerduty-triggered.json"));
@@ -57,10 +51,10 @@ describe("POST /alerts/pagerduty (webhooks v3)", () => {
       hosts: ["proxy-3"],
       source: { integration: "pagerduty", dedupeKey: "Q2TJWP8JMKVQ4R" },
     });
-    const opened = await eventually(async () => {
+    const opened = await waitFor("the alert's message", async () => {
       const current = await incident(incidentId);
       return messagesIn(current.channel).find((text) => text.includes("Opened by PagerDuty"));
-    }, "the alert's message");
+    });
     expect(opened).toContain("<https://acme.pagerduty.com/incidents/Q2TJWP8JMKVQ4R|");
     expect(opened).toContain("&lt;@U0ADMIN&gt;");
   });
@@ -81,10 +75,10 @@ describe("POST /alerts/pagerduty (webhooks v3)", () => {
     const resolved = event("EVT-RES-2", "PRES1", "incident.resolved");
     const response = await post(bot.url, resolved, sign(resolved));
     expect(await response.json()).toEqual({ status: "resolved", incidentId });
-    await eventually(async () => {
+    await waitFor("the resolution in the channel", async () => {
       const current = await incident(incidentId);
       return messagesIn(current.channel).find((text) => text.includes("is resolved"));
-    }, "the resolution in the channel");
+    });
     expect((await incident(incidentId)).state).toBe("open");
   });
 

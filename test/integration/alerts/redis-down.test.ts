@@ -1,6 +1,6 @@
 import { startPrivateRedis, type PrivateRedis } from "../../support/redis-server";
 import { alertGroup, postAlertmanager, startAlertBot, type AlertBot } from "./alert-harness";
-import { eventually } from "./eventually";
+import { waitFor } from "../lifecycle/runtime";
 
 /**
  * Alertmanager retries a delivery that got a 5xx. With Redis gone nothing can be stored, so the
@@ -26,10 +26,10 @@ describe("an Alertmanager delivery while Redis is down", () => {
     const refused = await postAlertmanager(bot.url, alertGroup("while-down"));
     expect(refused.status).toBe(503);
     redis = await startPrivateRedis(port);
-    const retried = await eventually(async () => {
+    const retried = await waitFor("a retry that is not refused", async () => {
       const response = await postAlertmanager(bot.url, alertGroup("while-down"));
       return response.status === 503 ? null : response;
-    }, "a retry that is not refused");
+    });
     expect(retried.status).toBe(201);
     const { incidentId } = (await retried.json()) as { incidentId: string };
     expect(await bot.runtime.deps.incidents.get(incidentId)).toMatchObject({ state: "open" });

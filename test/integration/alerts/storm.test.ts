@@ -1,6 +1,6 @@
 import { testRedisUrl } from "../../support/redis";
 import { alertGroup, postAlertmanager, startAlertBot, type AlertBot } from "./alert-harness";
-import { eventually } from "./eventually";
+import { waitFor } from "../lifecycle/runtime";
 
 interface Outcome {
   status: string;
@@ -36,17 +36,17 @@ describe("an alert storm", () => {
     for (const o of outcomes.filter((o) => o.status === "attached")) {
       expect(declaredIds.has(o.incidentId)).toBe(true);
     }
-    await eventually(
-      async () => bot.slack.callsOf("conversations.create").length >= 3,
+    await waitFor(
       "three channels",
+      async () => bot.slack.callsOf("conversations.create").length >= 3,
     );
     const attachedTo = outcomes.find((o) => o.status === "attached")?.incidentId ?? "";
-    await eventually(async () => {
+    await waitFor("the storm note in the channel", async () => {
       const incident = await bot.runtime.deps.incidents.get(attachedTo);
       return bot.slack.state.messages.some(
         (m) => m.channel === incident?.channel && m.text.includes("Alert storm"),
       );
-    }, "the storm note in the channel");
+    });
     expect(bot.slack.callsOf("conversations.create")).toHaveLength(3);
   });
 
