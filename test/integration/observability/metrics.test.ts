@@ -16,6 +16,25 @@ function sample(text: string, name: string, labels = ""): number | undefined {
   return line === undefined ? undefined : Number(line.split(" ").pop());
 }
 
+/** Polls until the process answers on the URL; fails early if it exits. */
+async function waitUntilServing(url: string, process: BotProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (process.child.exitCode !== null) {
+      throw new Error(`exited with ${process.child.exitCode}: ${process.errors.join("")}`);
+    }
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`nothing answered on ${url} within 30 s`);
+}
+
 async function waitForSample(url: string, name: string, labels: string): Promise<number> {
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -62,6 +81,7 @@ describe("the metrics of a running bot", () => {
     base = `http://127.0.0.1:${port}`;
     workerBase = `http://127.0.0.1:${metricsPort}`;
     await waitUntilListening(`${base}/slack/events`, bot, SECRET);
+    await waitUntilServing(`${workerBase}/metrics`, worker);
     before = await (await fetch(`${base}/metrics`)).text();
     const declare = {
       text: "declare Metrics move sev1",
