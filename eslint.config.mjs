@@ -2,7 +2,17 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const infrastructure = ["@slack/*", "bullmq", "ioredis", "node-ssh", "ssh2", "yaml"];
+const infrastructure = [
+  "@slack/*",
+  "bullmq",
+  "ioredis",
+  "node-ssh",
+  "ssh2",
+  "yaml",
+  "pino",
+  "pino-pretty",
+  "prom-client",
+];
 const restrict = (patterns, message) => ({
   "no-restricted-imports": ["error", { patterns: [{ group: patterns, message }] }],
 });
@@ -58,13 +68,15 @@ export default tseslint.config(
       "app/ and ports/ know domain/ and ports/ only; adapters are wired in main.ts and cli.ts.",
     ),
   },
-  ...["slack", "shell", "queue", "ssh", "store", "playbooks"].map((name) => ({
-    files: [`src/adapters/${name}/**/*.ts`],
-    rules: restrict(
-      ["slack", "shell", "queue", "ssh", "store", "playbooks"]
-        .filter((other) => other !== name)
-        .flatMap((other) => [`**/adapters/${other}/**`, `../${other}`, `../${other}/**`]),
-      "An adapter never imports another adapter.",
-    ),
-  })),
+  ...["slack", "shell", "queue", "ssh", "store", "playbooks", "http", "log", "metrics"].map(
+    (name) => ({
+      files: [`src/adapters/${name}/**/*.ts`],
+      rules: restrict(
+        ["slack", "shell", "queue", "ssh", "store", "playbooks", "http", "log", "metrics"]
+          .filter((other) => other !== name)
+          .flatMap((other) => [`**/adapters/${other}/**`, `../${other}`, `../${other}/**`]),
+        "An adapter never imports another adapter.",
+      ),
+    }),
+  ),
 );

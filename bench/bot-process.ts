@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FakeSlack } from "../test/fakes/fake-slack";
 import { postSlashCommand } from "../test/support/slack-signing";
 
-const root = resolve(__dirname, "../..");
+/** The repository: two levels up from dist/bench, one from bench/ (when a test imports this). */
+const root = existsSync(join(__dirname, "../package.json"))
+  ? resolve(__dirname, "..")
+  : resolve(__dirname, "../..");
 
 export interface BotProcess {
   child: ChildProcess;
   /** What the bot wrote on stderr, for the error message when it dies. */
   errors: string[];
+  /** Its log: what it wrote on stdout (JSON lines), when started with `captureStdout`. */
+  stdout: string[];
   stop(): Promise<void>;
 }
 
@@ -19,10 +25,17 @@ export function startBotProcess(input: {
   redisUrl: string;
   port: number;
   inventoryPath: string;
+  /** Added to (or overriding) the environment below. */
+  env?: Record<string, string>;
+  /** Keep what the bot writes on stdout; default: discarded, as a benchmark does not read it. */
+  captureStdout?: boolean;
+  /** Default: `all`, as `npm start`. */
+  role?: "all" | "bot" | "worker";
 }): BotProcess {
-  const child = spawn(process.execPath, [join(root, "dist/src/main.js")], {
+  const args = [join(root, "dist/src/main.js"), ...(input.role ? ["--role", input.role] : [])];
+  const child = spawn(process.execPath, args, {
     cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", input.captureStdout ? "pipe" : "ignore", "pipe"],
     env: {
       PATH: process.env.PATH ?? "",
       SLACK_BOT_TOKEN: input.slack.token,
@@ -32,10 +45,13 @@ export function startBotProcess(input: {
       REDIS_URL: input.redisUrl,
       INVENTORY: input.inventoryPath,
       PLAYBOOKS_DIR: join(root, "playbooks"),
+      ...input.env,
     },
   });
   const errors: string[] = [];
+  const stdout: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => errors.push(chunk.toString()));
+  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk.toString()));
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -45,7 +61,7 @@ export function startBotProcess(input: {
     await exited;
     clearTimeout(timer);
   };
-  return { child, errors, stop };
+  return { child, errors, stdout, stop };
 }
 
 /** Polls with a signed `/incident help` until Bolt answers, or the bot dies, or 30 s pass. */

@@ -1,5 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import {
+  healthRoute,
+  listenerRoute,
+  metricsRoute,
+  alertRoutes,
+  startHttpServer,
+  type HealthReport,
+  type HttpRoute,
+  type HttpServer,
+} from "./adapters/http";
+import { createPromMetrics, type PromMetrics } from "./adapters/metrics";
+import { boltLogger, createLogger, problemLog, type Logger } from "./adapters/log";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
 import {
@@ -16,11 +28,10 @@ import {
   SlackChat,
   SlackConfigError,
   slackIncidentService,
-  type HealthReport,
   type SlackApp,
 } from "./adapters/slack";
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
-import { createRedisStores } from "./adapters/store";
+import { createRedisStores, RedisAlertStore, redisKeys } from "./adapters/store";
 import { announceEvent, recordAnnouncementFailed, refreshIncidentCard } from "./app/announce-event";
 import { enginePlaybookRunner } from "./app/engine-playbook-runner";
 import { executeHostRun } from "./app/execute-host-run";
@@ -29,6 +40,8 @@ import { expireApproval } from "./app/expire-approval";
 import { fireClockEntry } from "./app/fire-clock-entry";
 import { DEFAULT_SETTINGS, type LifecycleDeps, type LifecycleSettings } from "./app/lifecycle-deps";
 import { ConfigError, configFrom, environmentWithDotEnv, type Config } from "./config/env";
+import type { KnownHost } from "./domain/alerts/alert-notice";
+import type { AlertStore } from "./ports/alert-store";
 import type { Chat } from "./ports/chat";
 import { systemClock, type Clock } from "./ports/clock";
 import type { PlaybookRunner } from "./ports/playbook-runner";
@@ -44,11 +57,15 @@ export type Role = "all" | "bot" | "worker";
 
 export type Log = (message: string, details?: Record<string, unknown>) => void;
 
-export const defaultLog: Log = (message, details) => {
-  process.stderr.write(
-    `${new Date().toISOString()} ${message}${details ? ` ${JSON.stringify(details)}` : ""}\n`,
+/** The process's logger: JSON lines on stdout at LOG_LEVEL, with the configured secrets blanked. */
+export function processLogger(config: Config): Logger {
+  const { botToken, signingSecret, appToken } = config.slack;
+  const { webhookToken, pagerDutySecret } = config.alerts;
+  const secrets = [botToken, signingSecret, appToken, webhookToken, pagerDutySecret].filter(
+    (s): s is string => Boolean(s),
   );
-};
+  return createLogger({ level: config.logLevel, secrets });
+}
 
 export interface RuntimeOptions {
   config: Config;
@@ -67,6 +84,10 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   deps: LifecycleDeps;
+  /** This process's counters and the open-incidents gauge, for GET /metrics. */
+  metrics: PromMetrics;
+  /** Which incident holds each alert's dedupe key, for the alert routes. */
+  alerts: AlertStore;
   queue: BullmqJobQueue;
   workers: LifecycleWorkers | null;
   /** Redis answers, and this process's workers (if it runs any) are running: for GET /healthz. */
@@ -79,16 +100,36 @@ const HEALTH_TIMEOUT_MS = 2000;
 
 /** Stores, queue, use-case deps and (optionally) workers on one Redis. The shell uses it too. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const log = options.log ?? defaultLog;
+  const log = options.log ?? problemLog(processLogger(options.config));
   const prefix = options.keyPrefix ?? options.config.redisPrefix;
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up).
   const redis = new Redis(options.config.redisUrl, { maxRetriesPerRequest: null });
   const queueSettings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, prefix, ...options.queue };
   const clock = options.clock ?? systemClock;
   const queue = new BullmqJobQueue(redis, queueSettings, () => clock.now());
+  queue.onError((name, error) => log("queue error", { queue: name, error: error.message }));
   const runner = options.runner ?? (await sshRunner(options.config, new SshExecutor()));
+  const stores = createRedisStores(redis, prefix, (problem) =>
+    log("invalid timeline event", { problem }),
+  );
+  // Alert intake fails fast while Redis is away (no offline queue, no retries), so a webhook gets
+  // its 5xx at once and the sender retries, instead of a request hanging on a reconnect.
+  const alertRedis = redis.duplicate({
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
+  alertRedis.on("error", () => undefined); // reported by the main connection and /healthz
+  // Connected before the routes open; a Redis that is down now is retried like any other.
+  await alertRedis.connect().catch(() => undefined);
+  const alerts = new RedisAlertStore(alertRedis, redisKeys(prefix));
+  const metrics = createPromMetrics({
+    openIncidents: () => stores.incidents.countOpen(),
+    queueJobs: () => queue.jobCounts(),
+  });
   const deps: LifecycleDeps = {
-    ...createRedisStores(redis, prefix, (problem) => log("invalid timeline event", { problem })),
+    ...stores,
+    metrics,
     queue,
     clock,
     runner,
@@ -110,11 +151,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const workers =
     options.workers === false
       ? null
-      : startLifecycleWorkers(redis, queueSettings, lifecycleHandlers(deps), (where, error) =>
-          log("worker error", { where, error: String(error) }),
+      : startLifecycleWorkers(
+          redis,
+          queueSettings,
+          lifecycleHandlers(deps),
+          (where, error, job) =>
+            log(job ? "job attempt failed" : "worker error", {
+              queue: where,
+              ...(job
+                ? { jobId: job.job, incidentId: job.incident, runId: job.run, host: job.host }
+                : {}),
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          metrics.jobFinished,
         );
+  await queue.ready();
+  await Promise.all(workers?.workers.map((worker) => worker.waitUntilReady()) ?? []);
   return {
     deps,
+    metrics,
+    alerts,
     queue,
     workers,
     health: async () => {
@@ -128,6 +184,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: async () => {
       await workers?.close();
       await queue.close();
+      await alertRedis.quit();
       await redis.quit();
     },
   };
@@ -217,9 +274,10 @@ class LateChat implements Chat {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const log = defaultLog;
   const role = parseRole(argv);
   const config = configFrom(environmentWithDotEnv(process.env));
+  const logger = processLogger(config);
+  const log = problemLog(logger);
   const token = config.slack.botToken;
   if (!token) {
     throw new StartupError([
@@ -234,6 +292,8 @@ async function main(argv: readonly string[]): Promise<void> {
     // configured as the app's (retries, timeouts, base URL).
     const client = createSlackClient({
       botToken: token,
+      logger: boltLogger(logger),
+      onApiCall: runtime.metrics.slackApiCall,
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
     });
     chat.target = new SlackChat(client, { log });
@@ -244,31 +304,98 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
       ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
       ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-      port: config.port,
       service: slackIncidentService(runtime.deps),
-      health: () => runtime.health(),
+      logger: boltLogger(logger),
+      onApiCall: runtime.metrics.slackApiCall,
       log,
     });
     chat.target = new SlackChat(slack.client, { log });
     await slack.start();
   }
-  log("incident-bot started", { role, slack: slack?.mode ?? "post-only" });
-  onShutdown(log, async () => {
+  const server = await serve(config, runtime, slack, log, await knownHosts(config));
+  logger.info(
+    { role, slack: slack?.mode ?? "post-only", port: server?.port },
+    "incident-bot started",
+  );
+  onShutdown(logger, async () => {
+    await server?.close();
     await slack?.stop();
     await runtime.close();
   });
 }
 
-function onShutdown(log: Log, close: () => Promise<void>): void {
+/**
+ * The bot serves PORT; a worker alone serves /metrics (and /healthz) on METRICS_PORT when it is
+ * set, and nothing otherwise.
+ */
+function serve(
+  config: Config,
+  runtime: Runtime,
+  slack: SlackApp | null,
+  log: Log,
+  hosts: KnownHost[],
+): Promise<HttpServer | null> {
+  const common = [healthRoute(() => runtime.health()), metricsRoute(runtime.metrics.scrape)];
+  if (slack) {
+    const routes = [...botRoutes(common, slack), ...alertRoutesOf(config, runtime, hosts, log)];
+    return startHttpServer({ port: config.port, routes, log });
+  }
+  if (config.metricsPort === undefined) return Promise.resolve(null);
+  return startHttpServer({ port: config.metricsPort, routes: common, log });
+}
+
+/** POST /alerts/alertmanager and /alerts/pagerduty, each answering 404 until configured. */
+export function alertRoutesOf(
+  config: Config,
+  runtime: Runtime,
+  hosts: readonly KnownHost[],
+  log?: Log,
+): HttpRoute[] {
+  return alertRoutes({
+    deps: {
+      ...runtime.deps,
+      alerts: runtime.alerts,
+      knownHosts: hosts,
+      defaultHosts: config.alerts.defaultHosts,
+      storm: {
+        limit: config.alerts.stormLimit,
+        windowMs: config.alerts.stormWindowMinutes * 60_000,
+      },
+    },
+    ...(config.alerts.webhookToken ? { alertmanagerToken: config.alerts.webhookToken } : {}),
+    ...(config.alerts.pagerDutySecret ? { pagerDutySecret: config.alerts.pagerDutySecret } : {}),
+    ...(log ? { log } : {}),
+  });
+}
+
+/** The inventory's hosts with their addresses, for matching alert labels. */
+export async function knownHosts(config: Config): Promise<KnownHost[]> {
+  const loaded = await loadInventory(config.inventoryPath);
+  if (!loaded.inventory) throw new StartupError(loaded.errors);
+  return Object.entries(loaded.inventory.hosts).map(([name, host]) => ({
+    name,
+    address: host.address,
+  }));
+}
+
+/** What the bot serves on PORT, in HTTP and Socket Mode alike (Socket Mode has no /slack/events). */
+function botRoutes(common: HttpRoute[], slack: SlackApp): HttpRoute[] {
+  const routes = [...common];
+  if (slack.requestListener)
+    routes.push(listenerRoute("POST", "/slack/events", slack.requestListener));
+  return routes;
+}
+
+function onShutdown(logger: Logger, close: () => Promise<void>): void {
   let closing = false;
   const stop = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log("shutting down", { signal });
+    logger.info({ signal }, "shutting down");
     close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log("shutdown failed", { error: String(error) });
+        logger.error({ error: String(error) }, "shutdown failed");
         process.exit(1);
       },
     );

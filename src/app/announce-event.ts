@@ -163,6 +163,11 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
     case "remediation-refused":
       await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
       return updateApproval(deps, c, e.details.approvalId);
+    case "alert":
+      // A repeat only shows on the card and the timeline; the channel knows the alert already.
+      if (e.details.status === "repeat") return;
+      await sendOnce(deps, c, "message", () => deps.chat.postMessage(c.channel, describeEvent(e)));
+      return;
     case "commander-set":
     case "note":
     case "state-changed":
@@ -316,6 +321,7 @@ export async function recordAnnouncementFailed(
   job: AnnounceJob,
   error: string,
 ): Promise<void> {
+  deps.metrics?.announcementFailed();
   await deps.timeline.append(job.incidentId, {
     type: "announcement-failed",
     key: `announcement-failed:${job.eventKey}`,

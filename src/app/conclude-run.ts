@@ -1,6 +1,6 @@
 import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
-import type { IncidentRun } from "../domain/incident-run";
+import { runIdFor, type IncidentRun } from "../domain/incident-run";
 import type { Cause } from "../domain/cause";
 import type { HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -18,7 +18,7 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
   const diagnosis = diagnoseFleet(
     reports.map((r) => ({ host: r.host, reachable: hostWasReachable(r), findings: r.findings })),
   );
-  await recordEvent(deps, run.incidentId, {
+  const first = await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
     key: `diagnosis:${run.runId}`,
     at: deps.clock.now(),
@@ -26,6 +26,10 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
     summary: `Diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
     details: { runId: run.runId, diagnosis, perHost: perHostCause(reports) },
   });
+  if (first && run.runId === runIdFor(run.incidentId, "immediate", 0)) {
+    const incident = await deps.incidents.get(run.incidentId);
+    if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
+  }
   await recordEvent(deps, run.incidentId, {
     type: "playbook-finished",
     key: `playbook-finished:${run.runId}`,

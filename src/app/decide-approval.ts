@@ -92,6 +92,7 @@ async function grant(
     details: { approvalId: approval.id, by, approvals: grants.length, required: approval.required },
   });
   if (decision?.state === "approved") {
+    deps.metrics?.approvalDecided("approved");
     await deps.queue.cancelApprovalExpiry(approval.id);
     await enqueueRemediation(deps, approval);
   }
@@ -109,6 +110,7 @@ async function deny(
     const why = alreadyDecided(decision);
     return why.ok ? fail("conflict", "Decided elsewhere.") : fail(why.code, why.message);
   }
+  deps.metrics?.approvalDecided("denied");
   const by = wanted.by ?? "";
   await recordEvent(deps, approval.incidentId, {
     type: "approval-denied",

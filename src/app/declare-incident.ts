@@ -1,7 +1,7 @@
-import { Incident, person } from "../domain/incident";
+import { BOT, Incident, person, type IncidentSource } from "../domain/incident";
 import { incidentChannelName, makeIncidentId } from "../domain/incident-id";
 import { runIdFor } from "../domain/incident-run";
-import { personNamed } from "../domain/message-text";
+import { personNamed, type TextPart } from "../domain/message-text";
 import { DEFAULT_SEVERITY, type Severity } from "../domain/severity";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { schedulePhaseClock } from "./schedule-phase-clock";
@@ -16,6 +16,12 @@ export interface DeclareIncidentInput {
   declaredBy: string;
   /** Defaults to settings.defaultPlaybook. */
   playbook?: string;
+  /** Default: the person `declaredBy`. An alert's incident has no commander until one takes it. */
+  source?: IncidentSource;
+  /** An id chosen beforehand (an alert claims its dedupe key for it first); default: a new one. */
+  id?: string;
+  /** Default true. False leaves the channel to the announce job, so the caller answers at once. */
+  openChannelNow?: boolean;
 }
 
 export interface DeclaredIncident {
@@ -37,13 +43,14 @@ export async function declareIncident(
   const title = input.title.trim();
   if (!title) return fail("invalid-input", "Give the incident a title: /incident declare TITLE.");
   const now = deps.clock.now();
+  const source = input.source ?? { kind: "person", id: input.declaredBy };
   const parsed = Incident.safeParse({
-    id: makeIncidentId(now, title, deps.randomSuffix()),
+    id: input.id ?? makeIncidentId(now, title, deps.randomSuffix()),
     title: title.slice(0, 200),
     severity: input.severity ?? DEFAULT_SEVERITY,
     state: "open",
     phase: "immediate",
-    commander: input.declaredBy,
+    commander: source.kind === "person" ? input.declaredBy : null,
     declaredBy: input.declaredBy,
     hosts: input.hosts,
     channel: null,
@@ -53,6 +60,7 @@ export async function declareIncident(
     resolvedAt: null,
     summary: null,
     playbook: input.playbook ?? deps.settings.defaultPlaybook,
+    source,
     version: 0,
   });
   if (!parsed.success) return fail("invalid-input", parsed.error.issues[0]?.message ?? "invalid");
@@ -64,11 +72,15 @@ export async function declareIncident(
     type: "declared",
     key,
     at: now,
-    actor: person(input.declaredBy),
+    actor: source.kind === "person" ? person(input.declaredBy) : BOT,
     summary: `Declared "${incident.title}" (${incident.severity})`,
-    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts },
+    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts, source },
   });
-  incident = (await openChannel(deps, incident)) ?? incident;
+  if (input.openChannelNow !== false) incident = (await openChannel(deps, incident)) ?? incident;
+  deps.metrics?.incidentDeclared(
+    source.kind === "person" ? "person" : source.integration,
+    incident.severity,
+  );
   await deps.queue.announce({ incidentId: incident.id, eventKey: key });
   await schedulePhaseClock(deps, incident);
   const run = await startImmediateRun(deps, incident);
@@ -90,8 +102,8 @@ export async function openChannel(
     channel = await deps.chat.createIncidentChannel({
       name: incidentChannelName(incident.id),
       topic: incidentTopic(incident),
-      purpose: [`Incident ${incident.id}, declared by `, personNamed(incident.declaredBy)],
-      members: [...new Set([incident.declaredBy, ...deps.settings.responders])],
+      purpose: [`Incident ${incident.id}, declared by `, ...declarer(incident)],
+      members: [...new Set([...declaringPerson(incident), ...deps.settings.responders])],
     });
   } catch (error) {
     deps.log?.("incident channel not created yet; the announce job will retry", {
@@ -103,6 +115,19 @@ export async function openChannel(
   return deps.incidents.update(incident.id, (current) =>
     current.channel ? null : { ...current, channel },
   );
+}
+
+/** Who declared it, for the channel's purpose: a mention, or the alerting tool's name. */
+function declarer(incident: Incident): TextPart[] {
+  const source = incident.source;
+  return source?.kind === "integration"
+    ? [`an ${source.integration} alert`]
+    : [personNamed(incident.declaredBy)];
+}
+
+/** The person to invite as the declarer: nobody when an alert declared it. */
+function declaringPerson(incident: Incident): string[] {
+  return incident.source?.kind === "integration" ? [] : [incident.declaredBy];
 }
 
 function startImmediateRun(deps: LifecycleDeps, incident: Incident) {

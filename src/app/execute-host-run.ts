@@ -45,7 +45,7 @@ export async function executeHostRun(
     stepId: step.id,
     title: step.title,
   });
-  const hooks = stepHooks(deps, recorded, transient, ref, attempt);
+  const hooks = stepHooks(deps, recorded, transient, ref, attempt, playbook.id);
   let findings: HostReport["findings"] = [];
   try {
     findings = (await runSteps(deps, playbook, steps, host, hooks)).findings;
@@ -87,6 +87,7 @@ function stepHooks(
   transient: string[],
   ref: (step: Step) => StepRef,
   attempt: AttemptInfo,
+  playbookId: string,
 ): RunnerHooks {
   const record = async (step: Step, result: StepResult): Promise<void> => {
     recorded[step.id] = result;
@@ -107,6 +108,7 @@ function stepHooks(
     },
     onStepFinished: async (_host, step, result) => {
       if (recorded[step.id]) return;
+      deps.metrics?.stepFinished(playbookId, step.kind, result.status, result.durationMs / 1000);
       if (result.status === "error" && !attempt.isLastAttempt) {
         transient.push(step.id);
         return;

@@ -37,8 +37,7 @@ export async function executeRemediation(
   const plan = await boundPlan(deps, job, approval);
   const existing = await deps.approvals.remediationOutcome(job.approvalId, job.host);
   if (existing) return existing;
-  const token = `${job.approvalId}/${deps.randomSuffix()}`;
-  await acquireHostLock(deps, job.host, token, approval.step, lockWait);
+  const token = await acquireHostLock(deps, job, approval.step, lockWait);
   try {
     return await runClaimed(deps, job, approval, plan);
   } finally {
@@ -114,25 +113,31 @@ export const DEFAULT_HOST_LOCK_WAIT: HostLockWait = {
 };
 
 /**
- * Waits for the host's remediation lock. Its time to live is the longest this remediation can
- * take (precheck, action and every verification attempt with their intervals) plus a margin, so a
- * worker that died holding it blocks the host for that long at most; the wait is bounded the same.
+ * Waits for the host's remediation lock and returns the token it holds it with. Its time to live
+ * is the longest this remediation can take (precheck, action and every verification attempt with
+ * their intervals) plus a margin, so a worker that died holding it blocks the host for that long
+ * at most; the wait is bounded the same. A lock left by an earlier attempt of this very job (its
+ * worker died) is taken over at once: the claim then tells that attempt's action was interrupted.
  */
 async function acquireHostLock(
   deps: LifecycleDeps,
-  host: string,
-  token: string,
+  job: RemediationJob,
   step: RemediationStep,
   wait: HostLockWait,
-): Promise<void> {
+): Promise<string> {
+  const own = `${job.approvalId}|${job.host}|`;
+  const token = `${own}${deps.randomSuffix()}`;
   const ttlMs = longestRunMs(step) + 60_000;
   const deadline = deps.clock.now() + ttlMs;
-  while (!(await deps.approvals.lockHost(host, token, ttlMs))) {
+  while (!(await deps.approvals.lockHost(job.host, token, ttlMs))) {
+    const holder = await deps.approvals.hostLockHolder(job.host);
+    if (holder?.startsWith(own)) return holder;
     if (deps.clock.now() >= deadline) {
-      throw new LifecycleError("host-busy", `another remediation still holds ${host}`, true);
+      throw new LifecycleError("host-busy", `another remediation still holds ${job.host}`, true);
     }
     await wait.sleep(wait.pollMs);
   }
+  return token;
 }
 
 const FALLBACK_STEP_TIMEOUT_MS = 5 * 60_000;

@@ -6,6 +6,7 @@ import type { Chat } from "../ports/chat";
 import type { Clock } from "../ports/clock";
 import type { IncidentStore } from "../ports/incident-store";
 import type { JobQueue } from "../ports/job-queue";
+import type { Metrics } from "../ports/metrics";
 import type { PlaybookRunner } from "../ports/playbook-runner";
 import type { RunStore } from "../ports/run-store";
 import type { TimelineStore } from "../ports/timeline-store";
@@ -62,5 +63,7 @@ export interface LifecycleDeps {
   randomSuffix(): string;
   /** A collision-resistant fingerprint of a text (SHA-256, hex): binds jobs to what was approved. */
   digest(text: string): string;
+  /** Counters and histograms (Prometheus in production); absent in most unit tests. */
+  metrics?: Metrics;
   log?(message: string, details?: Record<string, unknown>): void;
 }

@@ -12,8 +12,10 @@ export async function setCommander(
 ): Promise<UseCaseResult<{ incidentId: string; commander: string }>> {
   const found = await findOpenIncident(deps, input.incident);
   if (!found.ok) return found;
-  const commander = input.commander.trim();
-  if (!commander) return fail("invalid-input", "Name the commander: /incident commander @user.");
+  const named = input.commander.trim();
+  if (!named) return fail("invalid-input", "Name the commander: /incident commander @user.");
+  // `@me`: whoever typed it takes the incident (an alert's incident starts without a commander).
+  const commander = named.toLowerCase() === "me" ? input.by : named;
   await deps.incidents.update(found.value.id, (current) =>
     current.commander === commander ? null : { ...current, commander },
   );

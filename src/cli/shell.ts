@@ -1,3 +1,4 @@
+import { createLogger, problemLog } from "../adapters/log";
 import type { Readable, Writable } from "node:stream";
 import { BOT_PREFIX, ShellChat } from "../adapters/shell/shell-chat";
 import { shellBackend } from "../adapters/shell/shell-commands";
@@ -83,10 +84,13 @@ export async function shellCommand(
     onChannelCreated: (channel) => holder.repl?.joined(channel),
     onApprovalCard: () => holder.repl?.approvalsChanged(),
   });
-  // Engine logs go to stderr so stdout stays the conversation (what tests and scripts read).
-  const log = (message: string, details?: Record<string, unknown>): void => {
-    io.stderr.write(`log> ${message}${details ? ` ${JSON.stringify(details)}` : ""}\n`);
-  };
+  // Engine logs go to stderr, pretty, so stdout stays the conversation (what tests and scripts read).
+  const log = problemLog(
+    createLogger({
+      level: config.logLevel,
+      output: { pretty: true, stream: io.stderr },
+    }),
+  );
   let runtime: ShellRuntime;
   try {
     runtime = await startRuntime({ config, chat, log });

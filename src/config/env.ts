@@ -102,6 +102,30 @@ export const EnvSchema = z.object({
   INCIDENT_OPERATORS: idList,
   PHASE_MINUTE_MS: positiveInt(60_000),
   INCIDENT_REMINDERS: reminders,
+  /** `start:worker` only: serve /metrics and /healthz on this port (unset: no port at all). */
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9]+$/, "a whole number")
+      .transform(Number)
+      .pipe(z.number().int().positive().max(65535))
+      .optional(),
+  ),
+  /** Bearer token Alertmanager sends to POST /alerts/alertmanager (unset: the route is off). */
+  ALERT_WEBHOOK_TOKEN: optionalText,
+  /** PagerDuty v3 webhook subscription secret for POST /alerts/pagerduty (unset: off). */
+  PAGERDUTY_WEBHOOK_SECRET: optionalText,
+  /** Hosts or groups an alert runs on when none of its instance/host labels is in the inventory. */
+  ALERT_DEFAULT_HOSTS: idList,
+  /** Alert-declared incidents allowed per storm window before new alerts are attached instead. */
+  ALERT_STORM_LIMIT: positiveInt(5),
+  ALERT_STORM_WINDOW_MINUTES: positiveInt(10),
+  /** pino's level names; `silent` turns logging off. */
+  LOG_LEVEL: z
+    .string()
+    .default("info")
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
 });
 
 export interface Config {
@@ -126,6 +150,22 @@ export interface Config {
   phaseMinuteMs: number;
   /** INCIDENT_REMINDERS: the status reminder cadence per severity. */
   reminders: RemindersBySeverity;
+  alerts: {
+    /** ALERT_WEBHOOK_TOKEN. */
+    webhookToken: string | undefined;
+    /** PAGERDUTY_WEBHOOK_SECRET. */
+    pagerDutySecret: string | undefined;
+    /** ALERT_DEFAULT_HOSTS. */
+    defaultHosts: string[];
+    /** ALERT_STORM_LIMIT: alert-declared incidents per window before attaching. */
+    stormLimit: number;
+    /** ALERT_STORM_WINDOW_MINUTES. */
+    stormWindowMinutes: number;
+  };
+  /** METRICS_PORT: where a worker-only process serves /metrics. */
+  metricsPort: number | undefined;
+  /** LOG_LEVEL. */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -160,6 +200,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       operators: e.INCIDENT_OPERATORS,
       phaseMinuteMs: e.PHASE_MINUTE_MS,
       reminders: e.INCIDENT_REMINDERS,
+      alerts: {
+        webhookToken: e.ALERT_WEBHOOK_TOKEN,
+        pagerDutySecret: e.PAGERDUTY_WEBHOOK_SECRET,
+        defaultHosts: e.ALERT_DEFAULT_HOSTS,
+        stormLimit: e.ALERT_STORM_LIMIT,
+        stormWindowMinutes: e.ALERT_STORM_WINDOW_MINUTES,
+      },
+      metricsPort: e.METRICS_PORT,
+      logLevel: e.LOG_LEVEL,
     },
   };
 }

@@ -5,13 +5,24 @@
  * its own markup and escapes every string, so nothing a person or a host wrote can become markup,
  * a mention or a link there.
  */
-export type TextPart = string | { person: string } | { strong: string };
+export type TextPart =
+  | string
+  | { person: string }
+  | { strong: string }
+  /** A link the bot means to give (an alert's page): the URL is checked, the label is text. */
+  | { link: string; label: string };
 
 /** A whole message: one plain string, or parts (line breaks are "\n" inside strings). */
 export type MessageText = string | readonly TextPart[];
 
 export const personNamed = (id: string): TextPart => ({ person: id });
 export const strong = (text: string): TextPart => ({ strong: text });
+export const linkTo = (url: string, label: string): TextPart => ({ link: url, label });
+
+/** Only absolute http(s) URLs become links; anything else (javascript:, spaces) stays text. */
+export function isLinkable(url: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(url);
+}
 
 export function textParts(text: MessageText): readonly TextPart[] {
   return typeof text === "string" ? [text] : text;
@@ -22,7 +33,10 @@ export function plainMessage(text: MessageText, name = (id: string) => `@${id}`)
   return textParts(text)
     .map((part) => {
       if (typeof part === "string") return part;
-      return "person" in part ? name(part.person) : part.strong;
+      if ("person" in part) return name(part.person);
+      if ("link" in part)
+        return isLinkable(part.link) ? `${part.label} (${part.link})` : part.label;
+      return part.strong;
     })
     .join("");
 }

@@ -1,3 +1,4 @@
+import { alertMessage } from "./alerts/alert-message";
 import type { Actor } from "./incident";
 import { joinMessages, personNamed, plainMessage, type TextPart } from "./message-text";
 import type { TimelineEvent } from "./timeline";
@@ -28,6 +29,7 @@ export function timelineLine(e: TimelineEvent): TextPart[] {
  */
 export function describeEvent(e: TimelineEvent): TextPart[] {
   if (e.type === "commander-set") return ["Commander: ", personNamed(e.details.commander)];
+  if (e.type === "alert") return alertMessage(e.details);
   return [e.summary];
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Cause } from "./cause";
-import { Actor, IncidentState } from "./incident";
+import { Actor, IncidentSource, IncidentState, Integration } from "./incident";
 import { Phase } from "./phase";
 import { Severity } from "./severity";
 import { Diagnosis, StepStatus } from "./step-result";
@@ -33,7 +33,26 @@ const event = <T extends string, D extends z.ZodTypeAny>(type: T, details: D) =>
 export const TimelineEvent = z.discriminatedUnion("type", [
   event(
     "declared",
-    z.object({ title: z.string(), severity: Severity, hosts: z.array(z.string()) }),
+    z.object({
+      title: z.string(),
+      severity: Severity,
+      hosts: z.array(z.string()),
+      source: IncidentSource.optional(),
+    }),
+  ),
+  /**
+   * A delivery from an alerting tool about this incident: the alert that opened it (`firing`),
+   * the same alert again while it is open (`repeat`), or the tool saying it is over (`resolved`).
+   */
+  event(
+    "alert",
+    z.object({
+      integration: Integration,
+      /** `attached`: a new alert during a storm, added to this incident instead of a new one. */
+      status: z.enum(["firing", "repeat", "resolved", "attached"]),
+      alert: z.string(),
+      url: z.string().nullable(),
+    }),
   ),
   event("commander-set", z.object({ commander: z.string() })),
   event("severity-changed", z.object({ from: Severity, to: Severity })),

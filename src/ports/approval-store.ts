@@ -48,6 +48,8 @@ export interface ApprovalStore {
    */
   lockHost(host: string, token: string, ttlMs: number): Promise<boolean>;
   unlockHost(host: string, token: string): Promise<void>;
+  /** The token that holds the host's lock now, or null. */
+  hostLockHolder(host: string): Promise<string | null>;
   /** Takes the one-time right to run the action on this host; false when already taken. */
   claimRemediation(approvalId: string, host: string): Promise<boolean>;
   /** Keeps the first outcome recorded for the host; false when one was there already. */

@@ -13,6 +13,8 @@ export interface IncidentStore {
    * the stored incident after the update (null when there is no such incident).
    */
   update(id: string, change: (current: Incident) => Incident | null): Promise<Incident | null>;
+  /** How many incidents are open or mitigated (for the open-incidents gauge). */
+  countOpen(): Promise<number>;
   /** Newest first. */
   list(filter: { openOnly: boolean; limit: number }): Promise<Incident[]>;
 }

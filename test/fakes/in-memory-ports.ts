@@ -40,6 +40,9 @@ export class InMemoryIncidentStore implements IncidentStore {
     this.byId.set(id, stored);
     return stored;
   }
+  async countOpen(): Promise<number> {
+    return [...this.byId.values()].filter((i) => i.state !== "resolved").length;
+  }
   async list(filter: { openOnly: boolean; limit: number }): Promise<Incident[]> {
     return [...this.byId.values()]
       .filter((i) => !filter.openOnly || i.state !== "resolved")
@@ -157,6 +160,9 @@ export class InMemoryApprovalStore implements ApprovalStore {
     if (this.hostLocks.has(host)) return false;
     this.hostLocks.set(host, token);
     return true;
+  }
+  async hostLockHolder(host: string): Promise<string | null> {
+    return this.hostLocks.get(host) ?? null;
   }
   async unlockHost(host: string, token: string): Promise<void> {
     if (this.hostLocks.get(host) === token) this.hostLocks.delete(host);

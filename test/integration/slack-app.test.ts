@@ -1,7 +1,7 @@
 import { LogLevel } from "@slack/bolt";
 import { APPROVE_ACTION, DENY_ACTION } from "../../src/adapters/slack/blocks/approval-card";
 import { MANUAL_DONE_ACTION } from "../../src/adapters/slack/blocks/incident-card";
-import type { HealthReport } from "../../src/adapters/slack/health-route";
+import type { HealthReport, HttpServer } from "../../src/adapters/http";
 import {
   createSlackApp,
   SlackConfigError,
@@ -12,6 +12,7 @@ import { RecordingSlackService } from "../fakes/recording-slack-service";
 import { expectNonApproverRefused } from "../support/slack-expectations";
 import { freePort } from "../support/free-port";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
+import { serveSlackApp } from "../support/slack-http";
 
 const SECRET = "test-signing-secret";
 
@@ -22,6 +23,7 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
   let eventsUrl: string;
   let healthUrl: string;
   let health: HealthReport;
+  let server: HttpServer;
   const errors: string[] = [];
 
   beforeEach(async () => {
@@ -32,20 +34,20 @@ describe("the Bolt app over HTTP, with signed requests and the fake Slack", () =
       botToken: slack.token,
       signingSecret: SECRET,
       apiUrl: slack.apiUrl,
-      port,
       service,
-      health: async () => health,
       logLevel: LogLevel.ERROR,
       retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20 },
       log: (message, details) => errors.push(`${message} ${JSON.stringify(details)}`),
     });
     await bot.start();
+    server = await serveSlackApp(bot, port, async () => health);
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
     healthUrl = `http://127.0.0.1:${port}/healthz`;
     health = { ok: true, checks: { redis: "ok" } };
   });
 
   afterEach(async () => {
+    await server.close();
     await bot.stop();
     await slack.stop();
     errors.length = 0;
@@ -223,7 +225,6 @@ describe("choosing how the app connects", () => {
   const base = () => ({
     botToken: slack.token,
     apiUrl: slack.apiUrl,
-    port: 0,
     service: new RecordingSlackService(),
     logLevel: LogLevel.ERROR,
   });

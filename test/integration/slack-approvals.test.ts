@@ -16,6 +16,8 @@ import { testHosts } from "../fakes/lifecycle-harness";
 import { LocalShellExecutor } from "../fakes/local-shell-executor";
 import { freePort } from "../support/free-port";
 import { testRedisUrl, uniquePrefix } from "../support/redis";
+import type { HttpServer } from "../../src/adapters/http";
+import { serveSlackApp } from "../support/slack-http";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
 import { startTestRuntime, waitFor } from "./lifecycle/runtime";
 
@@ -30,6 +32,7 @@ describe("approvals and operators through Slack", () => {
   let slack: FakeSlack;
   let runtime: Runtime;
   let bot: SlackApp;
+  let server: HttpServer;
   let eventsUrl: string;
   let dir: string;
 
@@ -55,14 +58,15 @@ describe("approvals and operators through Slack", () => {
     bot = createSlackApp({
       ...slackOptions,
       signingSecret: SECRET,
-      port,
       service: slackIncidentService(runtime.deps),
     });
     await bot.start();
+    server = await serveSlackApp(bot, port);
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   });
 
   afterEach(async () => {
+    await server.close();
     await bot.stop();
     await runtime.close();
     await slack.stop();

@@ -17,6 +17,8 @@ import { up, type Lab } from "../lab/lab";
 import { freePort } from "../support/free-port";
 import { testRedisUrl, uniquePrefix } from "../support/redis";
 import { postButtonClick, postSlashCommand } from "../support/slack-signing";
+import { serveSlackApp } from "../support/slack-http";
+import type { HttpServer } from "../../src/adapters/http";
 
 /**
  * The issue's end-to-end test: Slack as Slack talks to the bot (signed HTTP requests to Bolt's
@@ -37,6 +39,7 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
   let bot: SlackApp;
   let eventsUrl: string;
   let healthUrl: string;
+  let server: HttpServer | undefined;
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -76,12 +79,11 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
     bot = createSlackApp({
       ...slackOptions,
       signingSecret: SECRET,
-      port,
       service: slackIncidentService(runtime.deps),
-      health: () => runtime.health(),
       log,
     });
     await bot.start();
+    server = await serveSlackApp(bot, port, () => runtime.health());
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
     healthUrl = `http://127.0.0.1:${port}/healthz`;
   }, LONG);
@@ -96,6 +98,7 @@ describe("Slack end to end against a 3-host lab with proxy-2's upstream stopped"
   });
 
   afterAll(async () => {
+    await server?.close();
     await bot?.stop();
     await runtime?.close();
     await slack?.stop();

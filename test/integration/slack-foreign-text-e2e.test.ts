@@ -17,6 +17,8 @@ import { up, type Lab } from "../lab/lab";
 import { freePort } from "../support/free-port";
 import { testRedisUrl, uniquePrefix } from "../support/redis";
 import { everythingSentTo, expectNoLiveForeignMarkup } from "../support/slack-expectations";
+import type { HttpServer } from "../../src/adapters/http";
+import { serveSlackApp } from "../support/slack-http";
 import { postSlashCommand } from "../support/slack-signing";
 
 /**
@@ -59,6 +61,7 @@ describe("foreign text from a proxy log and from Slack reaches Slack escaped, on
   let slack: FakeSlack;
   let runtime: Runtime;
   let bot: SlackApp;
+  let server: HttpServer;
   let eventsUrl: string;
 
   beforeAll(async () => {
@@ -105,15 +108,15 @@ describe("foreign text from a proxy log and from Slack reaches Slack escaped, on
     bot = createSlackApp({
       ...slackOptions,
       signingSecret: SECRET,
-      port,
       service: slackIncidentService(runtime.deps),
-      health: () => runtime.health(),
     });
     await bot.start();
+    server = await serveSlackApp(bot, port, () => runtime.health());
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   }, LONG);
 
   afterAll(async () => {
+    await server?.close();
     await bot?.stop();
     await runtime?.close();
     await slack?.stop();

@@ -13,6 +13,8 @@ import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack";
 import { freePort } from "../support/free-port";
 import { testRedisUrl, uniquePrefix } from "../support/redis";
 import { postSlashCommand } from "../support/slack-signing";
+import { serveSlackApp } from "../support/slack-http";
+import type { HttpServer } from "../../src/adapters/http";
 
 const SECRET = "outage-signing-secret";
 
@@ -30,6 +32,7 @@ describe("declaring while Slack's Web API is down (real Redis and workers, fake 
   let runtime: Runtime;
   let bot: SlackApp;
   let eventsUrl: string;
+  let server: HttpServer;
 
   beforeEach(async () => {
     slack = await startFakeSlack();
@@ -53,16 +56,17 @@ describe("declaring while Slack's Web API is down (real Redis and workers, fake 
     bot = createSlackApp({
       ...slackOptions,
       signingSecret: SECRET,
-      port,
       service: slackIncidentService(runtime.deps),
     });
     // Slack is already down when the bot starts: it starts anyway.
     slack.startOutage();
     await bot.start();
+    server = await serveSlackApp(bot, port);
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   });
 
   afterEach(async () => {
+    await server.close();
     await bot.stop();
     await runtime.close();
     await slack.stop();

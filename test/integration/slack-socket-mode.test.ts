@@ -6,6 +6,7 @@ import { RecordingSlackService } from "../fakes/recording-slack-service";
 import { expectNonApproverRefused } from "../support/slack-expectations";
 import { freePort } from "../support/free-port";
 import { blockActionPayload, slashCommandFields } from "../support/slack-signing";
+import { serveSlackApp } from "../support/slack-http";
 
 /**
  * Socket Mode as Slack drives it: the app asks apps.connections.open (app token) for a WebSocket
@@ -25,8 +26,6 @@ describe("the Bolt app in Socket Mode, against the fake Slack's WebSocket", () =
       botToken: slack.token,
       appToken: slack.appToken,
       apiUrl: slack.apiUrl,
-      // Unused in Socket Mode: nothing listens for Slack's requests.
-      port: 0,
       service,
       logLevel: LogLevel.ERROR,
       retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20 },
@@ -116,17 +115,25 @@ describe("the Bolt app in Socket Mode, against the fake Slack's WebSocket", () =
       botToken: slack.token,
       appToken: slack.appToken,
       apiUrl: slack.apiUrl,
-      port,
       service,
-      health: async () => ({ ok: true, checks: { redis: "ok" } }),
       logLevel: LogLevel.ERROR,
     });
     await startWithin(withHealth, 15_000);
+    // The same server as in HTTP mode, without /slack/events (Slack comes over the socket).
+    expect(withHealth.requestListener).toBeNull();
+    const server = await serveSlackApp(withHealth, port, async () => ({
+      ok: true,
+      checks: { redis: "ok" },
+    }));
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: "ok", checks: { redis: "ok" } });
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST" })).status,
+      ).toBe(404);
     } finally {
+      await server.close();
       await withHealth.stop();
     }
   });

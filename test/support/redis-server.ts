@@ -25,8 +25,9 @@ const DIR_PREFIX = "incident-bot-redis-";
  * Starts a throw-away redis-server on a free loopback port, with no persistence and a directory of
  * its own, so tests never touch the machine's Redis on 6379.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+export async function startPrivateRedis(onPort?: number): Promise<PrivateRedis> {
+  // A given port brings a stopped server "back" where its clients reconnect.
+  const port = onPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   const child = spawn(
     "redis-server",

@@ -64,6 +64,34 @@ export class BullmqJobQueue implements JobQueue {
     });
   }
 
+  /** Resolves once every queue's connection is up (a close during start-up then has nothing pending). */
+  async ready(): Promise<void> {
+    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    await Promise.all(queues.map((queue) => queue.waitUntilReady()));
+  }
+
+  /** Waiting, delayed, active and failed jobs of each queue (for the backlog gauge). */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    const counts = await Promise.all(
+      queues.map((queue) => queue.getJobCounts("waiting", "delayed", "active", "failed")),
+    );
+    return Object.fromEntries(queues.map((queue, i) => [queue.name, counts[i] ?? {}]));
+  }
+
+  /** A queue's connection errors (BullMQ emits them instead of throwing), e.g. to the log. */
+  onError(listener: (queue: string, error: Error) => void): void {
+    for (const queue of [
+      this.hostRuns,
+      this.remediations,
+      this.clock,
+      this.announcements,
+      this.cards,
+    ]) {
+      queue.on("error", (error) => listener(queue.name, error));
+    }
+  }
+
   async enqueueHostRun(job: HostRunJob): Promise<void> {
     await this.hostRuns.add("host-run", job, { jobId: jobIds.hostRun(job.runId, job.host) });
   }

@@ -2,6 +2,7 @@ export { BullmqJobQueue } from "./bullmq-job-queue";
 export { jobIds } from "./job-ids";
 export {
   startLifecycleWorkers,
+  type JobBindings,
   type LifecycleHandlers,
   type LifecycleWorkers,
 } from "./lifecycle-workers";

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
@@ -38,7 +39,9 @@ export function startLifecycleWorkers(
   connection: Redis,
   settings: QueueSettings,
   handlers: LifecycleHandlers,
-  onError: (where: string, error: unknown) => void = () => undefined,
+  onError: (where: string, error: unknown, job?: JobBindings) => void = () => undefined,
+  onAttempt: (queue: string, outcome: "completed" | "failed", seconds: number) => void = () =>
+    undefined,
 ): LifecycleWorkers {
   const common = {
     connection,
@@ -48,8 +51,13 @@ export function startLifecycleWorkers(
     maxStalledCount: 1,
   };
   const make = (name: string, concurrency: number, process: (job: Job) => Promise<unknown>) => {
-    const worker = new Worker(name, (job) => guarded(process, job), { ...common, concurrency });
+    const worker = new Worker(name, (job) => timed(name, onAttempt, () => guarded(process, job)), {
+      ...common,
+      concurrency,
+    });
     worker.on("error", (error) => onError(name, error));
+    // A failed attempt (retried or not) is worth a line naming the job and its incident.
+    worker.on("failed", (job, error) => onError(name, error, job ? jobBindings(job) : undefined));
     return worker;
   };
   const workers = [
@@ -88,6 +96,27 @@ export function startLifecycleWorkers(
   };
 }
 
+/** What a log line about a job says about it: its id and the incident, run and host it serves. */
+export interface JobBindings {
+  job: string;
+  incident?: string;
+  run?: string;
+  host?: string;
+}
+
+function jobBindings(job: Job): JobBindings {
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const bindings: JobBindings = { job: job.id ?? job.name };
+  const incident = text(data.incidentId);
+  const run = text(data.runId);
+  const host = text(data.host);
+  if (incident) bindings.incident = incident;
+  if (run) bindings.run = run;
+  if (host) bindings.host = host;
+  return bindings;
+}
+
 /** attemptsMade counts the attempts that already failed; stalls do not count. */
 function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -99,6 +128,22 @@ function payload<T>(schema: z.ZodType<T>, job: Job): T {
     throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.error.message}`);
   }
   return parsed.data;
+}
+
+async function timed<T>(
+  queue: string,
+  onAttempt: (queue: string, outcome: "completed" | "failed", seconds: number) => void,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let outcome: "completed" | "failed" = "failed";
+  try {
+    const value = await work();
+    outcome = "completed";
+    return value;
+  } finally {
+    onAttempt(queue, outcome, (performance.now() - started) / 1000);
+  }
 }
 
 async function guarded(process: (job: Job) => Promise<unknown>, job: Job): Promise<unknown> {

@@ -1,7 +1,6 @@
 /** The Slack adapter's public surface, for main.ts. */
 export { SlackChat, type SlackChatOptions } from "./slack-chat";
 export { SlackChatError } from "./slack-chat-error";
-export type { HealthReport } from "./health-route";
 export {
   createSlackApp,
   createSlackClient,

@@ -1,6 +1,13 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { RequestListener } from "node:http";
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  webApi,
+  type Logger as SlackLogger,
+} from "@slack/bolt";
 import { BotIdentity, isBadToken } from "./bot-identity";
-import { healthRoute, type HealthReport } from "./health-route";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
 
@@ -12,27 +19,33 @@ export interface SlackAppOptions {
   appToken?: string;
   /** SLACK_API_URL; Slack's own when undefined. */
   apiUrl?: string;
-  /** HTTP receiver port (PORT). */
-  port: number;
   service: SlackIncidentService;
-  /**
-   * Serves GET /healthz on PORT: beside /slack/events in HTTP mode, on a small server of its own
-   * in Socket Mode (which otherwise needs no port).
-   */
-  health?: () => Promise<HealthReport>;
   /** How the WebClient retries one call (429 waits for Retry-After; 5xx back off). */
   retryConfig?: webApi.RetryOptions;
   /** Per-request timeout of Web API calls. Default 10 s. */
   requestTimeoutMs?: number;
   logLevel?: LogLevel;
+  /** Where Bolt's, the Web API client's and the socket client's own messages go. */
+  logger?: SlackLogger;
+  /** Told of every Web API call of the client createSlackClient builds, and of every 429. */
+  onApiCall?: (method: string, outcome: ApiCallOutcome) => void;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
+
+/** ok; error (Slack answered ok:false); failed (no usable answer); rate_limited (one 429). */
+export type ApiCallOutcome = "ok" | "error" | "failed" | "rate_limited";
 
 export interface SlackApp {
   app: App;
   /** A Web API client with the bot token (for SlackChat): same base URL and retries as Bolt's. */
   client: webApi.WebClient;
   mode: "http" | "socket";
+  /**
+   * HTTP mode: Bolt's handler for /slack/events (signature check, ack, dispatch to listeners),
+   * for the server on PORT to route to; Bolt listens on no port of its own. Null in Socket Mode.
+   */
+  requestListener: RequestListener | null;
+  /** Verifies the token; in Socket Mode also opens the socket. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,26 +78,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
-  const customRoutes = options.health ? [healthRoute(options.health)] : [];
-  const socketReceiver = socket
+  const receiver = socket
     ? new SocketModeReceiver({
         appToken: options.appToken ?? "",
         logLevel,
-        customRoutes,
-        installerOptions: { ...socketInstallerOptions(options.apiUrl), port: options.port },
+        ...(options.logger ? { logger: options.logger } : {}),
+        installerOptions: socketInstallerOptions(options.apiUrl),
       })
-    : null;
-  const receiver =
-    socketReceiver ??
-    new HTTPReceiver({
-      signingSecret: options.signingSecret ?? "",
-      endpoints: "/slack/events",
-      port: options.port,
-      customRoutes,
-      logLevel,
-      // Ack as soon as the listener calls ack(); the listener's slow work continues after.
-      processBeforeResponse: false,
-    });
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? "",
+        endpoints: "/slack/events",
+        logLevel,
+        ...(options.logger ? { logger: options.logger } : {}),
+        // Ack as soon as the listener calls ack(); the listener's slow work continues after.
+        processBeforeResponse: false,
+      });
+  const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : null;
   const client = createSlackClient(options);
   const identity = new BotIdentity(client, (error) =>
     options.log?.("auth.test failed; will try again", { error: String(error) }),
@@ -95,6 +104,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     clientOptions,
     logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   registerListeners(app, options.service);
   app.error(async (error) => {
@@ -108,12 +118,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     client,
     mode: socket ? "socket" : "http",
+    // Bolt's App.init() gave the receiver the app, which is all its request listener needs.
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : null,
     start: async () => {
       await verifyToken(identity, options.log);
-      await app.start(options.port);
+      if (socketReceiver) await app.start();
     },
     stop: async () => {
-      const socketClosed = socketReceiver ? socketDisconnected(socketReceiver) : null;
+      if (!socketReceiver) return;
+      const socketClosed = socketDisconnected(socketReceiver);
       await app.stop();
       await socketClosed;
     },
@@ -169,7 +182,7 @@ async function verifyToken(identity: BotIdentity, log: SlackAppOptions["log"]): 
 
 export type SlackClientOptions = Pick<
   SlackAppOptions,
-  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel"
+  "botToken" | "apiUrl" | "retryConfig" | "requestTimeoutMs" | "logLevel" | "logger" | "onApiCall"
 >;
 
 /**
@@ -178,10 +191,53 @@ export type SlackClientOptions = Pick<
  * `client → SlackChat → lifecycle deps → slackIncidentService → createSlackApp`.
  */
 export function createSlackClient(options: SlackClientOptions): webApi.WebClient {
-  return new webApi.WebClient(options.botToken, {
+  const settings = {
     ...slackClientOptions(options),
     logLevel: options.logLevel ?? LogLevel.WARN,
-  });
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  const onApiCall = options.onApiCall;
+  if (!onApiCall) return new webApi.WebClient(options.botToken, settings);
+  const client = new CountedWebClient(options.botToken, settings, onApiCall);
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (_seconds: number, request: { url?: string }) =>
+    onApiCall(methodOf(request.url), "rate_limited"),
+  );
+  return client;
+}
+
+/**
+ * Every named method of the WebClient (chat.postMessage, …) ends in apiCall, bound when the client
+ * is built, so overriding it in a subclass sees them all, with their final outcome after retries.
+ */
+class CountedWebClient extends webApi.WebClient {
+  constructor(
+    token: string,
+    settings: webApi.WebClientOptions,
+    private readonly onApiCall: (method: string, outcome: ApiCallOutcome) => void,
+  ) {
+    super(token, settings);
+  }
+
+  override async apiCall(
+    method: string,
+    options?: Record<string, unknown>,
+  ): Promise<webApi.WebAPICallResult> {
+    try {
+      const result = await super.apiCall(method, options);
+      this.onApiCall(method, "ok");
+      return result;
+    } catch (error) {
+      const platform = (error as { code?: unknown }).code === webApi.ErrorCode.PlatformError;
+      this.onApiCall(method, platform ? "error" : "failed");
+      throw error;
+    }
+  }
+}
+
+/** `https://slack.com/api/chat.postMessage` → `chat.postMessage`. */
+function methodOf(url: string | undefined): string {
+  const last = (url ?? "").split("/").pop() ?? "";
+  return /^[a-zA-Z.]{1,60}$/.test(last) ? last : "unknown";
 }
 
 function slackClientOptions(options: SlackClientOptions): webApi.WebClientOptions {

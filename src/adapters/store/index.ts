@@ -1,11 +1,19 @@
 import type { Redis } from "ioredis";
+import { RedisAlertStore } from "./redis-alert-store";
 import { RedisApprovalStore } from "./redis-approval-store";
 import { RedisIncidentStore } from "./redis-incident-store";
 import { redisKeys } from "./redis-keys";
 import { RedisRunStore } from "./redis-run-store";
 import { RedisTimelineStore } from "./redis-timeline-store";
 
-export { RedisApprovalStore, RedisIncidentStore, RedisRunStore, RedisTimelineStore, redisKeys };
+export {
+  RedisAlertStore,
+  RedisApprovalStore,
+  RedisIncidentStore,
+  RedisRunStore,
+  RedisTimelineStore,
+  redisKeys,
+};
 export { StoreError } from "./redis-script";
 
 /** Every store on one connection under one key prefix (a deployment's, or a test's own). */

@@ -98,6 +98,10 @@ export class RedisApprovalStore implements ApprovalStore {
     return (await this.redis.set(key, token, "PX", ttlMs, "NX")) === "OK";
   }
 
+  async hostLockHolder(host: string): Promise<string | null> {
+    return this.redis.get(this.keys.hostRemediationLock(host));
+  }
+
   async unlockHost(host: string, token: string): Promise<void> {
     await UNLOCK.run(this.redis, [this.keys.hostRemediationLock(host)], [token]);
   }

@@ -81,6 +81,10 @@ export class RedisIncidentStore implements IncidentStore {
     throw new StoreError("conflict", `Incident ${id} kept changing under us`, true);
   }
 
+  async countOpen(): Promise<number> {
+    return this.redis.zcard(this.keys.openIncidents);
+  }
+
   async list(filter: { openOnly: boolean; limit: number }): Promise<Incident[]> {
     const index = filter.openOnly ? this.keys.openIncidents : this.keys.allIncidents;
     const ids = await this.redis.zrevrange(index, 0, filter.limit - 1);

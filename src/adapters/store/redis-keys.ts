@@ -23,6 +23,12 @@ export function redisKeys(prefix: string) {
     hostRemediationLock: (host: string) => `${prefix}:remediation-lock:${host}`,
     approvalCard: (id: string) => `${prefix}:approval:${id}:card`,
     incidentApprovals: (incidentId: string) => `${prefix}:approvals:${incidentId}`,
+    /** `digest`: a hash of the alert's dedupe key, which may hold any character. */
+    alertClaim: (integration: string, digest: string) => `${prefix}:alert:${integration}:${digest}`,
+    alertDelivery: (integration: string, id: string) =>
+      `${prefix}:alert-delivery:${integration}:${id}`,
+    incidentKeyPrefix: `${prefix}:incident:`,
+    alertDeclares: `${prefix}:alert-declares`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

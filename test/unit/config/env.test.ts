@@ -24,6 +24,15 @@ describe("configuration from the environment", () => {
         operators: [],
         phaseMinuteMs: 60000,
         reminders: DEFAULT_REMINDERS_BY_SEVERITY,
+        alerts: {
+          webhookToken: undefined,
+          pagerDutySecret: undefined,
+          defaultHosts: [],
+          stormLimit: 5,
+          stormWindowMinutes: 10,
+        },
+        metricsPort: undefined,
+        logLevel: "info",
       },
     });
   });
@@ -98,5 +107,13 @@ describe("configuration from the environment", () => {
     expect(
       parseDotEnv("# c\nexport A=1\nB = \"two words\"\nC='x # y'\nD=plain # note\nnot a line\n"),
     ).toEqual({ A: "1", B: "two words", C: "x # y", D: "plain" });
+  });
+});
+
+describe("LOG_LEVEL", () => {
+  it("takes pino's level names in any case and refuses others", () => {
+    expect(configFrom({ LOG_LEVEL: "DEBUG" }).logLevel).toBe("debug");
+    const refused = loadConfig({ LOG_LEVEL: "loud" });
+    expect(refused.ok ? [] : refused.problems).toEqual([expect.stringMatching(/^LOG_LEVEL: /)]);
   });
 });

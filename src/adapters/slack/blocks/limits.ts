@@ -1,4 +1,4 @@
-import { textParts, type MessageText } from "../../../domain/message-text";
+import { isLinkable, textParts, type MessageText } from "../../../domain/message-text";
 
 /**
  * Slack's documented limits, and the helpers that keep every rendered message inside them: a
@@ -48,9 +48,25 @@ export function mrkdwn(text: MessageText): string {
     .map((part) => {
       if (typeof part === "string") return escapeMrkdwn(part);
       if ("person" in part) return mention(part.person);
+      if ("link" in part) return slackLink(part.link, part.label);
       return part.strong === "" ? "" : `*${escapeMrkdwn(part.strong)}*`;
     })
     .join("");
+}
+
+/**
+ * `<url|label>` for an absolute http(s) URL: `&` is escaped and `<`, `>`, `|` percent-encoded so
+ * the URL cannot end the link early; the label is escaped text with `|` replaced. Anything else is
+ * shown as its label, escaped.
+ */
+function slackLink(url: string, label: string): string {
+  if (!isLinkable(url)) return escapeMrkdwn(label);
+  const safeUrl = url
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "%3C")
+    .replace(/>/g, "%3E")
+    .replace(/\|/g, "%7C");
+  return `<${safeUrl}|${escapeMrkdwn(label).replace(/\|/g, "¦")}>`;
 }
 
 /**

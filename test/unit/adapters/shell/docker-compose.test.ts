@@ -42,7 +42,20 @@ const contractVariables = [
   "PHASE_MINUTE_MS",
   "REDIS_PREFIX",
   "INCIDENT_REMINDERS",
+  "LOG_LEVEL",
 ];
+
+/** What one role reads beyond the shared variables. */
+const roleVariables: Record<string, string[]> = {
+  bot: [
+    "ALERT_WEBHOOK_TOKEN",
+    "PAGERDUTY_WEBHOOK_SECRET",
+    "ALERT_DEFAULT_HOSTS",
+    "ALERT_STORM_LIMIT",
+    "ALERT_STORM_WINDOW_MINUTES",
+  ],
+  worker: ["METRICS_PORT"],
+};
 
 describe("docker-compose.yml", () => {
   it("runs redis with append-only persistence and a ping health check", () => {
@@ -62,7 +75,9 @@ describe("docker-compose.yml", () => {
 
   it.each(["bot", "worker"])("configures the %s with every variable of the contract", (name) => {
     const environment = service(name).environment ?? {};
-    expect(Object.keys(environment).sort()).toEqual([...contractVariables].sort());
+    expect(Object.keys(environment).sort()).toEqual(
+      [...contractVariables, ...(roleVariables[name] ?? [])].sort(),
+    );
     expect(environment.REDIS_URL).toBe("redis://redis:6379");
   });
 

@@ -1,5 +1,5 @@
 import { shellBackend } from "../../../../src/adapters/shell/shell-commands";
-import type { LifecycleDeps } from "../../../../src/app/lifecycle-deps";
+import { DEFAULT_SETTINGS, type LifecycleDeps } from "../../../../src/app/lifecycle-deps";
 import type { Incident } from "../../../../src/domain/incident";
 import type { Chat } from "../../../../src/ports/chat";
 
@@ -39,6 +39,7 @@ function setUp() {
     },
     approvals: { get: async () => null },
     clock: { now: () => 0 },
+    settings: DEFAULT_SETTINGS,
   } as unknown as LifecycleDeps;
   return { backend: shellBackend(deps), replies };
 }

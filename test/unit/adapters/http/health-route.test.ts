@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { healthRoute, type HealthReport } from "../../../../src/adapters/slack/health-route";
+import { healthRoute, type HealthReport } from "../../../../src/adapters/http/health-route";
 
 let server: Server;
 let url: string;
@@ -8,7 +8,7 @@ let health: () => Promise<HealthReport>;
 
 beforeAll(async () => {
   const route = healthRoute(() => health());
-  server = createServer((request, response) => route.handler(request, response));
+  server = createServer((request, response) => void route.handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
 });

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CustomRoute } from "@slack/bolt";
+import type { ServerResponse } from "node:http";
+import type { HttpRoute } from "./http-route";
 
 /** What the process reports about itself: each check's "ok" or what is wrong. */
 export interface HealthReport {
@@ -20,11 +20,11 @@ const FAILING = "failing";
  * the body says only `ok` or `failing` per check: a check's own text (a Redis client's error
  * message carries addresses and internals) is not for anyone who can reach the port.
  */
-export function healthRoute(health: () => Promise<HealthReport>): CustomRoute {
+export function healthRoute(health: () => Promise<HealthReport>): HttpRoute {
   return {
     path: HEALTH_PATH,
-    method: ["GET"],
-    handler: (_request: IncomingMessage, response: ServerResponse) => {
+    method: "GET",
+    handle: (_request, response) => {
       health().then(
         (report) => send(response, report),
         () => send(response, { ok: false, checks: { health: FAILING } }),

@@ -1,0 +1,2 @@
+/** The metrics adapter: prom-client behind the Metrics port. */
+export { createPromMetrics, type PromMetrics, type PromMetricsOptions } from "./prom-metrics";
