@@ -121,7 +121,7 @@ export async function openChannel(
 function declarer(incident: Incident): TextPart[] {
   const source = incident.source;
   return source?.kind === "integration"
-    ? [`an ${source.integration} alert`]
+    ? [`the ${source.integration} alert`]
     : [personNamed(incident.declaredBy)];
 }
 
@@ -140,7 +140,8 @@ function startImmediateRun(deps: LifecycleDeps, incident: Incident) {
     playbook: incident.playbook ?? deps.settings.defaultPlaybook,
     phase: "immediate",
     hostNames: incident.hosts,
-    requestedBy: incident.declaredBy,
+    // An alert's run is the bot's doing: nobody to mention as having asked for it.
+    requestedBy: incident.source?.kind === "integration" ? "bot" : incident.declaredBy,
   });
 }
 

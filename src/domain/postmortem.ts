@@ -32,7 +32,7 @@ export function renderPostmortem(
     "## Impact",
     "",
     `- Hosts: ${incident.hosts.length > 0 ? md(incident.hosts.join(", ")) : "not given"}`,
-    `- Declared ${new Date(incident.declaredAt).toISOString()} by ${md(`@${incident.declaredBy}`)}`,
+    `- Declared ${new Date(incident.declaredAt).toISOString()} by ${md(declarer(incident))}`,
     ...describeKeyFigures(figures).map((line) => `- ${line}`),
     "",
     "## Timeline",
@@ -116,4 +116,12 @@ function followUpLines(events: readonly TimelineEvent[]): string[] {
   const items = incidentProgress(events, "long-term").filter((i) => i.kind === "manual");
   if (items.length === 0) return ["_No long-term follow-ups were listed._"];
   return items.map((i) => `- [${i.states["*"] === "ticked" ? "x" : " "}] ${md(i.title)}`);
+}
+
+/** A person's mention, or the alert that declared it (an integration is nobody to mention). */
+function declarer(incident: Incident): string {
+  const source = incident.source;
+  return source?.kind === "integration"
+    ? `the ${source.integration} alert "${source.alert.replace(/\s+/g, " ")}"`
+    : `@${incident.declaredBy}`;
 }

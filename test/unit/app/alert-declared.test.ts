@@ -1,5 +1,7 @@
 import { openChannel, declareIncident } from "../../../src/app/declare-incident";
 import { setCommander } from "../../../src/app/set-commander";
+import { RUNBOOK_TARGETS } from "../../../src/domain/key-figures";
+import { renderPostmortem } from "../../../src/domain/postmortem";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
 import { lifecycleHarness, testHosts, type Harness } from "../../fakes/lifecycle-harness";
 
@@ -58,5 +60,13 @@ describe("an incident an alert declared", () => {
     });
     expect(result).toMatchObject({ ok: true, value: { commander: "U-TAKER" } });
     expect((await h.incidents.get(incident.id))?.commander).toBe("U-TAKER");
+  });
+
+  test("its postmortem names the alert that declared it, not a user called alertmanager", async () => {
+    const incident = await declare();
+    const events = await h.timeline.read(incident.id);
+    const text = renderPostmortem(incident, events, incident.declaredAt, 60_000, RUNBOOK_TARGETS);
+    expect(text).toContain(`by the alertmanager alert "ProxyDown"`);
+    expect(text).not.toContain("<@alertmanager>");
   });
 });
