@@ -1,4 +1,4 @@
-import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../src/engine/playbook-runner";
 import type { LifecycleSettings } from "../../src/app/lifecycle-deps";
 import { configFrom } from "../../src/config/env";
 import type { Playbook } from "../../src/domain/playbook";

@@ -2,10 +2,9 @@ import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
 import { runIdFor, type IncidentRun } from "../domain/incident-run";
 import type { Cause } from "../domain/cause";
-import type { HostReport } from "../domain/step-result";
+import { hostWasReachable, type HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
-import { hostWasReachable } from "./run-playbook";
 import { requestApproval } from "./request-approval";
 
 /**

@@ -7,7 +7,7 @@ import {
   planCommands,
   runPlaybook,
   type ResolvedHost,
-} from "../app/run-playbook";
+} from "../engine/host-steps";
 import { HostSelectionError } from "../domain/inventory";
 import { Phase } from "../domain/phase";
 import type { Playbook } from "../domain/playbook";

@@ -5,7 +5,7 @@ import type { HostTarget } from "./remote-executor";
 
 /**
  * The engine as the lifecycle sees it: find a playbook, resolve host names, run one host's steps,
- * run one remediation. main.ts wires it to the engine (app/run-playbook.ts, app/run-remediation.ts)
+ * run one remediation. main.ts wires it to the engine (src/engine/: playbook-runner.ts, host-steps.ts, remediation.ts)
  * with the SSH executor; unit tests use a fake. Shapes match the engine's ResolvedHost / StepHooks.
  */
 export interface RunnerHost {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../src/engine/playbook-runner";
 import {
   DEFAULT_SETTINGS,
   type LifecycleDeps,

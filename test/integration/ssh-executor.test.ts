@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
-import { runPlaybook } from "../../src/app/run-playbook";
+import { runPlaybook } from "../../src/engine/host-steps";
 import { Playbook } from "../../src/domain/playbook";
 import { RemoteError, type CommandOutcome, type HostTarget } from "../../src/ports/remote-executor";
 import { freePort } from "../support/free-port";

@@ -1,4 +1,4 @@
-import { enginePlaybookRunner } from "../../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../../src/engine/playbook-runner";
 import { configFrom, type Config } from "../../../src/config/env";
 import { startRuntime, type Runtime } from "../../../src/main";
 import type { Chat } from "../../../src/ports/chat";

@@ -1,4 +1,4 @@
-import { runHostSteps, type ResolvedHost } from "../../../src/app/run-playbook";
+import { runHostSteps, type ResolvedHost } from "../../../src/engine/host-steps";
 import { Playbook, type Step } from "../../../src/domain/playbook";
 import type { StepResult } from "../../../src/domain/step-result";
 import {

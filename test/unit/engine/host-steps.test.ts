@@ -3,7 +3,7 @@ import {
   runHostSteps,
   runPlaybook,
   type ResolvedHost,
-} from "../../../src/app/run-playbook";
+} from "../../../src/engine/host-steps";
 import { Playbook } from "../../../src/domain/playbook";
 import { RemoteError } from "../../../src/ports/remote-executor";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";

@@ -1,4 +1,4 @@
-import { runRemediation } from "../../../src/app/run-remediation";
+import { runRemediation } from "../../../src/engine/remediation";
 import { Playbook, type RemediationStep } from "../../../src/domain/playbook";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
 

@@ -1,11 +1,11 @@
 import type { StepResult } from "../domain/step-result";
-import type { HostConnection } from "./playbook-engine-connection";
+import type { HostConnection } from "./host-connection";
 import {
   commandHow,
   judgeAttempt,
   type CommandStep,
   type StepLimits,
-} from "./playbook-engine-steps";
+} from "./step-commands";
 
 /** A command step ready to go: its id, rendered command and limits. */
 export interface BatchItem {
