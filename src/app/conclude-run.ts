@@ -1,10 +1,16 @@
-import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
+import { primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
-import { runIdFor, type IncidentRun } from "../domain/incident-run";
-import type { Cause } from "../domain/cause";
-import { hostWasReachable, type HostReport } from "../domain/step-result";
+import type { IncidentRun } from "../domain/incident-run";
+import { hostWasReachable } from "../domain/step-result";
+import { refinementOf } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import {
+  fleetDiagnosis,
+  observeFirstDiagnosis,
+  perHostCause,
+  triageDiagnosisKey,
+} from "./record-triage";
 import { requestApproval } from "./request-approval";
 
 /**
@@ -14,21 +20,26 @@ import { requestApproval } from "./request-approval";
  */
 export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
   const reports = await deps.runs.hostReports(run.runId);
-  const diagnosis = diagnoseFleet(
-    reports.map((r) => ({ host: r.host, reachable: hostWasReachable(r), findings: r.findings })),
-  );
+  const diagnosis = fleetDiagnosis(reports);
+  const triage = await deps.timeline.getByKey(run.incidentId, triageDiagnosisKey(run.runId));
+  const refinement =
+    triage?.type === "diagnosis" ? refinementOf(triage.details.diagnosis, diagnosis) : undefined;
   const first = await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
     key: `diagnosis:${run.runId}`,
     at: deps.clock.now(),
     actor: BOT,
     summary: `Diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
-    details: { runId: run.runId, diagnosis, perHost: perHostCause(reports) },
+    details: {
+      runId: run.runId,
+      diagnosis,
+      perHost: perHostCause(reports),
+      stage: "final",
+      ...(refinement ? { refinement } : {}),
+    },
   });
-  if (first && run.runId === runIdFor(run.incidentId, "immediate", 0)) {
-    const incident = await deps.incidents.get(run.incidentId);
-    if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
-  }
+  // With a triage stage, the first diagnosis was the triage one (record-triage observed it).
+  if (first && !triage) await observeFirstDiagnosis(deps, run);
   await recordEvent(deps, run.incidentId, {
     type: "playbook-finished",
     key: `playbook-finished:${run.runId}`,
@@ -55,14 +66,4 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
       reports,
     });
   }
-}
-
-function perHostCause(reports: HostReport[]): Record<string, Cause> {
-  const out: Record<string, Cause> = {};
-  for (const r of reports) {
-    // The diagnosis orders a host's findings (traffic cause first); confidence alone would let a
-    // broken config on disk outrank a refused upstream seen in the log.
-    out[r.host] = primaryCause(r.findings);
-  }
-  return out;
 }

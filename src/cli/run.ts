@@ -11,18 +11,20 @@ import {
 import { HostSelectionError } from "../domain/inventory";
 import { Phase } from "../domain/phase";
 import type { Playbook } from "../domain/playbook";
+import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { renderPlan, renderReport } from "./run-output";
 import { cliConfig } from "./settings";
 
 export const runUsage =
-  "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
+  "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
 
 const options = {
   hosts: { type: "string" },
   phase: { type: "string", default: "immediate" },
   json: { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
+  triage: { type: "boolean", default: false },
   var: { type: "string", multiple: true },
   concurrency: { type: "string" },
   playbooks: { type: "string" },
@@ -54,18 +56,25 @@ export const run: Subcommand = async (args, io) => {
     const has = Object.keys(playbook.phases).join(", ");
     throw new UsageError(`playbook "${playbook.id}" has no ${phase.data} phase (it has: ${has})`);
   }
+  const triageOnly = values.triage;
+  if (triageOnly && !(playbook.phases[phase.data] ?? []).some(isTriageStep)) {
+    throw new UsageError(`playbook "${playbook.id}" marks no ${phase.data} step triage: true`);
+  }
   const overrides = parseVars(values.var ?? []);
   const hosts = await selectHosts(
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
   );
-  if (values["dry-run"]) return dryRun(io, playbook, phase.data, hosts, values.json);
+  if (values["dry-run"]) {
+    return dryRun(io, playbook, phase.data, hosts, { json: values.json, triageOnly });
+  }
   const report = await runPlaybook(
     { executor: new SshExecutor(), nowMs: () => Date.now() },
-    { playbook, phase: phase.data, hosts, concurrency },
+    { playbook, phase: phase.data, hosts, concurrency, triageOnly },
   );
-  io.out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  const document = triageOnly ? { ...report, triage: true } : report;
+  io.out(values.json ? JSON.stringify(document, null, 2) : renderReport(report));
   const couldNotRun = report.hosts.some((host) => host.steps.some((s) => s.status === "error"));
   return couldNotRun ? EXIT_FAILED : EXIT_OK;
 };
@@ -127,16 +136,18 @@ function dryRun(
   playbook: Playbook,
   phase: Phase,
   hosts: ResolvedHost[],
-  json: boolean,
+  how: { json: boolean; triageOnly: boolean },
 ): number {
+  const triage = new Set((playbook.phases[phase] ?? []).filter(isTriageStep).map((s) => s.id));
   const plans = [];
   let failed = false;
   for (const host of hosts) {
     try {
+      const steps = planCommands(playbook, phase, host);
       plans.push({
         host: host.name,
         target: host.target,
-        steps: planCommands(playbook, phase, host),
+        steps: how.triageOnly ? steps.filter((step) => triage.has(step.stepId)) : steps,
       });
     } catch (error) {
       if (!(error instanceof PlaybookInputError)) throw error;
@@ -145,6 +156,6 @@ function dryRun(
     }
   }
   const document = { playbook: playbook.id, phase, dryRun: true, hosts: plans };
-  io.out(json ? JSON.stringify(document, null, 2) : renderPlan(document));
+  io.out(how.json ? JSON.stringify(document, null, 2) : renderPlan(document));
   return failed ? EXIT_FAILED : EXIT_OK;
 }

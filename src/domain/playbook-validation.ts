@@ -60,16 +60,26 @@ function checkSteps(playbook: Playbook): ValidationIssue[] {
   return issues;
 }
 
+/** A triage step decides the cause, so the diagnosis must read it: it needs a parser. */
+function checkTriage(
+  step: Extract<Step, { kind: "diagnostic" | "check" }>,
+  at: string,
+): ValidationIssue[] {
+  if (step.triage !== true || step.parse !== undefined) return [];
+  return [{ path: `${at}.triage`, message: "a triage step needs `parse:` to feed the diagnosis" }];
+}
+
 function checkStep(step: Step, at: string, vars: Record<string, VariableSpec>): ValidationIssue[] {
   switch (step.kind) {
     case "manual":
       return [];
     case "diagnostic":
-      return checkTemplate(step.run, `${at}.run`, vars);
+      return [...checkTemplate(step.run, `${at}.run`, vars), ...checkTriage(step, at)];
     case "check":
       return [
         ...checkTemplate(step.run, `${at}.run`, vars),
         ...checkExpectation(step.expect, `${at}.expect`),
+        ...checkTriage(step, at),
       ];
     case "remediation":
       return [

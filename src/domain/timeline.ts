@@ -4,6 +4,7 @@ import { Actor, IncidentSource, IncidentState, Integration } from "./incident";
 import { Phase } from "./phase";
 import { Severity } from "./severity";
 import { Diagnosis, StepStatus } from "./step-result";
+import { DiagnosisStage, Refinement } from "./triage";
 
 /**
  * Everything that happens to an incident, as an append-only list. Each event has a time, an actor
@@ -97,7 +98,15 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   ),
   event(
     "diagnosis",
-    z.object({ runId: z.string(), diagnosis: Diagnosis, perHost: z.record(z.string(), Cause) }),
+    z.object({
+      runId: z.string(),
+      diagnosis: Diagnosis,
+      perHost: z.record(z.string(), Cause),
+      /** `triage` from the triage steps alone, `final` from every step; absent: final. */
+      stage: DiagnosisStage.optional(),
+      /** On a final diagnosis that followed a triage one: what the deeper steps changed. */
+      refinement: Refinement.optional(),
+    }),
   ),
   event(
     "approval-requested",

@@ -23,6 +23,8 @@ export interface IncidentCard {
   elapsedMs: number;
   checklist: ChecklistItem[];
   diagnosis: Diagnosis | null;
+  /** `triage` while only the triage steps' diagnosis is in (absent: final). */
+  diagnosisStage?: "triage" | "final";
 }
 
 export interface ApprovalCard {
