@@ -209,19 +209,16 @@ type DiagnosisDetails = Extract<TimelineEvent, { type: "diagnosis" }>["details"]
 export function diagnosisText(details: DiagnosisDetails): MessageText {
   const { diagnosis, refinement } = details;
   const where = `${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`;
-  const full: TextPart[] = [
-    ` ${where}\n${diagnosis.summary}\n`,
+  const body = (label: string, note: string): TextPart[] => [
+    strong(label),
+    ` ${where}${note}\n${diagnosis.summary}\n`,
     strong("Recommendation:"),
     ` ${diagnosis.recommendation}`,
   ];
   if (details.stage === "triage") {
-    return [
-      strong("Triage diagnosis:"),
-      ...full,
-      "\nFrom the triage steps; the deeper steps are still running and may refine it.",
-    ];
+    return body("Diagnosis:", " (triage: the deeper steps are still running)");
   }
-  if (!refinement) return [strong("Diagnosis:"), ...full];
+  if (!refinement) return body("Diagnosis:", "");
   if (!refinementMatters(refinement)) {
     return [strong("Final diagnosis:"), ` confirms ${where} (every step is in).`];
   }
@@ -230,13 +227,7 @@ export function diagnosisText(details: DiagnosisDetails): MessageText {
     ...(refinement.addedCauses.length ? [`added ${refinement.addedCauses.join(", ")}`] : []),
     ...(refinement.addedHosts.length ? [`added hosts ${refinement.addedHosts.join(", ")}`] : []),
   ];
-  const others = (diagnosis.others ?? []).map((o) => `${o.cause} on ${o.hosts.join(", ")}`);
-  return [
-    strong("Final diagnosis"),
-    ` (the deeper steps ${changes.join("; ")}):`,
-    ...full,
-    ...(others.length ? [`\nAlso: ${others.join("; ")}`] : []),
-  ];
+  return body("Final diagnosis:", ` (the deeper steps ${changes.join("; ")})`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadInventory, resolveInventoryHosts } from "../adapters/playbooks/load-inventory";
-import { loadPlaybooks } from "../adapters/playbooks/load-playbooks";
+import { join } from "node:path";
+import { loadPlaybookFile, loadPlaybooks } from "../adapters/playbooks/load-playbooks";
 import { SshExecutor } from "../adapters/ssh/ssh-executor";
 import {
   PlaybookInputError,
@@ -96,6 +97,16 @@ function parseVars(items: string[]): Record<string, string> {
 }
 
 async function findPlaybook(dir: string, id: string): Promise<Playbook> {
+  // A playbook's id is its file name (validate enforces it), so the one file is enough: parsing
+  // the others' YAML cost a one-host run as much as its SSH round trip. The whole directory is
+  // read only to explain why the playbook is missing or broken.
+  if (/^[a-z][a-z0-9-]{0,62}$/.test(id)) {
+    for (const ext of [".yaml", ".yml"]) {
+      const one = await loadPlaybookFile(join(dir, `${id}${ext}`));
+      const [found] = one.playbooks;
+      if (found?.id === id) return found;
+    }
+  }
   const { playbooks, errors } = await loadPlaybooks(dir);
   const playbook = playbooks.find((candidate) => candidate.id === id);
   if (playbook) return playbook;

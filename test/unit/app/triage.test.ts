@@ -96,11 +96,13 @@ describe("triage in an incident", () => {
     for (const job of h.queue.announcements.splice(0)) await announceEvent(h.deps, job);
     const texts = h.chat.of("postMessage").map((m) => m.text);
     const triageAt = texts.findIndex((t) =>
-      t.startsWith("Triage diagnosis: upstream_refused on proxy-2"),
+      t.startsWith(
+        "Diagnosis: upstream_refused on proxy-2 (triage: the deeper steps are still running)",
+      ),
     );
     const finalAt = texts.findIndex((t) =>
       t.startsWith(
-        "Final diagnosis (the deeper steps changed the cause from upstream_refused; added proxy_exhausted): proxy_exhausted on proxy-1",
+        "Final diagnosis: proxy_exhausted on proxy-1 (the deeper steps changed the cause from upstream_refused; added proxy_exhausted)",
       ),
     );
     expect(triageAt).toBeGreaterThanOrEqual(0);
