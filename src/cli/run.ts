@@ -5,6 +5,7 @@ import { loadPlaybookFile, loadPlaybooks } from "../adapters/playbooks/load-play
 import { SshExecutor } from "../adapters/ssh/ssh-executor";
 import {
   PlaybookInputError,
+  engineDefaults,
   planCommands,
   runPlaybook,
   type ResolvedHost,
@@ -14,6 +15,7 @@ import { Phase } from "../domain/phase";
 import type { Playbook } from "../domain/playbook";
 import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
+import { EarlyConnections } from "./early-connections";
 import { renderPlan, renderReport } from "./run-output";
 import { cliConfig } from "./settings";
 
@@ -49,36 +51,72 @@ export const run: Subcommand = async (args, io) => {
   if (!phase.success) throw new UsageError(`--phase must be one of ${Phase.options.join(", ")}`);
   const concurrency = parseConcurrency(values.concurrency);
   const config = cliConfig(io);
-  const playbook = await findPlaybook(
-    values.playbooks ?? config.playbooksDir,
-    positionals[0] ?? "",
-  );
-  if (!playbook.phases[phase.data]) {
-    const has = Object.keys(playbook.phases).join(", ");
-    throw new UsageError(`playbook "${playbook.id}" has no ${phase.data} phase (it has: ${has})`);
-  }
-  const triageOnly = values.triage;
-  if (triageOnly && !(playbook.phases[phase.data] ?? []).some(isTriageStep)) {
-    throw new UsageError(`playbook "${playbook.id}" marks no ${phase.data} step triage: true`);
-  }
   const overrides = parseVars(values.var ?? []);
   const hosts = await selectHosts(
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
   );
+  const executor = new EarlyConnections(new SshExecutor());
+  if (!values["dry-run"]) {
+    const first = hosts.slice(0, concurrency ?? engineDefaults.concurrency);
+    executor.open(
+      first.map((host) => host.target),
+      engineDefaults.connectTimeoutMs,
+    );
+  }
+  try {
+    return await runLoaded(io, {
+      values,
+      positionals,
+      phase: phase.data,
+      concurrency,
+      hosts,
+      executor,
+    });
+  } finally {
+    await executor.closeUnused();
+  }
+};
+
+/** The run once its hosts are known (and their connections under way). */
+async function runLoaded(
+  io: CliIo,
+  input: {
+    values: { playbooks?: string; json: boolean; triage: boolean; "dry-run": boolean };
+    positionals: string[];
+    phase: Phase;
+    concurrency: number | undefined;
+    hosts: ResolvedHost[];
+    executor: EarlyConnections;
+  },
+): Promise<number> {
+  const { values, positionals, phase, concurrency, hosts, executor } = input;
+  const config = cliConfig(io);
+  const playbook = await findPlaybook(
+    values.playbooks ?? config.playbooksDir,
+    positionals[0] ?? "",
+  );
+  if (!playbook.phases[phase]) {
+    const has = Object.keys(playbook.phases).join(", ");
+    throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
+  }
+  const triageOnly = values.triage;
+  if (triageOnly && !(playbook.phases[phase] ?? []).some(isTriageStep)) {
+    throw new UsageError(`playbook "${playbook.id}" marks no ${phase} step triage: true`);
+  }
   if (values["dry-run"]) {
-    return dryRun(io, playbook, phase.data, hosts, { json: values.json, triageOnly });
+    return dryRun(io, playbook, phase, hosts, { json: values.json, triageOnly });
   }
   const report = await runPlaybook(
-    { executor: new SshExecutor(), nowMs: () => Date.now() },
-    { playbook, phase: phase.data, hosts, concurrency, triageOnly },
+    { executor, nowMs: () => Date.now() },
+    { playbook, phase, hosts, concurrency, triageOnly },
   );
   const document = triageOnly ? { ...report, triage: true } : report;
   io.out(values.json ? JSON.stringify(document, null, 2) : renderReport(report));
   const couldNotRun = report.hosts.some((host) => host.steps.some((s) => s.status === "error"));
   return couldNotRun ? EXIT_FAILED : EXIT_OK;
-};
+}
 
 function parseConcurrency(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
