@@ -6,6 +6,7 @@ import { loadInventory, resolveInventoryHosts } from "../../src/adapters/playboo
 import { loadPlaybooks } from "../../src/adapters/playbooks/load-playbooks";
 import { isTriageStep } from "../../src/domain/triage";
 import { planCommands } from "../../src/engine/host-steps";
+import { hostVariables, renderCommand } from "../../src/engine/step-commands";
 import { up, type Lab } from "../../test/lab/lab";
 import { sshOptions } from "../fanout/contenders";
 import { measure, type Sample } from "../fanout/measure";
@@ -34,10 +35,18 @@ interface Contender {
   argv(hosts: string[]): string[];
 }
 
+interface PlannedStep {
+  stepId: string;
+  command: string;
+  triage: boolean;
+}
+
 interface Plan {
   host: string;
   address: string;
-  steps: { stepId: string; command: string; triage: boolean }[];
+  steps: PlannedStep[];
+  /** An earlier version of a step, measured beside the current one. */
+  before: PlannedStep;
 }
 
 export async function runTriageBench(args: Map<string, string> = new Map()): Promise<string> {
@@ -81,7 +90,12 @@ export async function runTriageBench(args: Map<string, string> = new Map()): Pro
       verdicts.push(checkDiagnosis(lab, size));
     }
     await freshLogs(lab, Math.max(...stepSizes));
-    const costs = await measureStepCosts(lab, plans, stepSizes, stepRuns);
+    const costs = await measureStepCosts(
+      lab,
+      plans.map((p) => ({ host: p.host, steps: [...p.steps, p.before] })),
+      stepSizes,
+      stepRuns,
+    );
     const inRun = stepDurationsInRun(lab, Math.max(...stepSizes));
     const startup = startUp(lab, runs);
     const markdown = render({
@@ -126,8 +140,25 @@ async function planAll(lab: Lab): Promise<Plan[]> {
         command: step.commands.join("\n"),
         triage: triage.has(step.stepId),
       })),
+    before: {
+      stepId: "open-files as it was (pgrep -P)",
+      command: renderCommand(OPEN_FILES_BEFORE, hostVariables(playbook, host.vars).values),
+      triage: false,
+    },
   }));
 }
+
+/** open-files before it read the children from /proc: for the cost table's before/after. */
+const OPEN_FILES_BEFORE = [
+  "name={{ apache_process }}; pidfile={{ apache_pid_file }}",
+  'main=; read -r main 2>/dev/null < "$pidfile"',
+  'if [ -n "$main" ] && [ -d "/proc/$main" ]; then pids="$main $(pgrep -P "$main")"; else pids=$(pgrep -x "$name"); fi',
+  "for p in $pids; do",
+  '  set -- /proc/"$p"/fd/*; fds=$#; [ -e "$1" ] || fds=0',
+  '  limit=; while read -r a b c d _; do [ "$a $b $c" = "Max open files" ] && limit=$d; done 2>/dev/null < /proc/"$p"/limits',
+  '  echo "pid=$p fds=$fds limit=$limit"',
+  "done",
+].join("\n");
 
 /** A day of history in every host's logs, then real traffic: the broken host's errors in the window. */
 async function freshLogs(lab: Lab, size: number): Promise<void> {
