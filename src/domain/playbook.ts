@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ParserName } from "./diagnosis/parser-name";
+import { ParserName } from "./proxies/registry";
 import { Phase } from "./phase";
 
 /**
