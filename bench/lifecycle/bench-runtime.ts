@@ -57,7 +57,7 @@ export function benchRuntime(input: {
     workers: input.workers,
     keyPrefix: input.prefix,
     log: () => undefined,
-    settings: { defaultPlaybook: input.playbook.id, ...input.settings },
+    settings: { defaultPlaybooks: { apache: input.playbook.id }, ...input.settings },
     runner: enginePlaybookRunner({
       executor: noopExecutor,
       catalog: {

@@ -2,14 +2,19 @@ import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import type { Cause } from "../domain/cause";
 import { BOT } from "../domain/incident";
 import { runIdFor, type IncidentRun } from "../domain/incident-run";
+import { playbookKind } from "../domain/playbook";
+import type { ProxyKindName } from "../domain/proxies/registry";
 import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
+import { triageOrder } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
 
 /**
- * A host's triage steps are in: its triage report is stored, and the call that completes the set
- * of hosts writes the run's triage diagnosis, which is announced while the deeper steps still run.
- * Keyed by the run, so a retried job (which reports its recorded triage again) adds nothing.
+ * A host's triage steps are in: its triage report is stored, and the call that completes the
+ * group's set (every host of every run started with this one, one run per proxy kind) writes
+ * the triage diagnosis, announced while the deeper steps still run. A run whose playbook marks no
+ * triage step counts with its final reports, so the first answer still covers every host. Keyed
+ * by the group, so a retried job (which reports its recorded triage again) adds nothing.
  * Approvals wait for the final diagnosis: a remediation is offered on what every step showed,
  * not on a first answer the deeper steps may still change.
  */
@@ -20,26 +25,69 @@ export async function recordHostTriage(
 ): Promise<void> {
   const { triaged, total } = await deps.runs.recordTriage(run.runId, report);
   if (triaged < total) return;
-  const reports = await deps.runs.triageReports(run.runId);
-  const diagnosis = fleetDiagnosis(reports);
+  const group = await triagedGroup(deps, run);
+  if (!group) return;
+  const diagnosis = groupDiagnosis(group);
+  const groupId = groupIdOf(run);
   const first = await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
-    key: triageDiagnosisKey(run.runId),
+    key: triageDiagnosisKey(groupId),
     at: deps.clock.now(),
     actor: BOT,
     summary: `Triage diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
-    details: { runId: run.runId, diagnosis, perHost: perHostCause(reports), stage: "triage" },
+    details: {
+      runId: groupId,
+      diagnosis,
+      perHost: perHostCause(group.flatMap((member) => member.reports)),
+      stage: "triage",
+    },
   });
   if (first) await observeFirstDiagnosis(deps, run);
 }
 
-export function triageDiagnosisKey(runId: string): string {
-  return `diagnosis-triage:${runId}`;
+/** The runs of a phase started together share one diagnosis, keyed by the first of them. */
+export function groupIdOf(run: IncidentRun): string {
+  return run.siblings?.[0] ?? run.runId;
 }
 
-export function fleetDiagnosis(reports: readonly HostReport[]): Diagnosis {
+export function triageDiagnosisKey(groupId: string): string {
+  return `diagnosis-triage:${groupId}`;
+}
+
+export interface GroupMember {
+  run: IncidentRun;
+  kind: ProxyKindName | undefined;
+  reports: HostReport[];
+}
+
+/** Each run's triage reports (final ones for a run without triage), or null while one is short. */
+async function triagedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
+  const group: GroupMember[] = [];
+  for (const runId of run.siblings ?? [run.runId]) {
+    const member = runId === run.runId ? run : await deps.runs.getRun(runId);
+    if (!member) continue;
+    const playbook = await deps.runner.getPlaybook(member.playbook);
+    const steps = playbook?.phases[member.phase] ?? [];
+    const hasTriage = triageOrder(steps).triage.length > 0;
+    const reports = hasTriage
+      ? await deps.runs.triageReports(runId)
+      : await deps.runs.hostReports(runId);
+    if (reports.length < member.hosts.length) return null;
+    group.push({ run: member, kind: playbook ? playbookKind(playbook) : undefined, reports });
+  }
+  return group;
+}
+
+export function groupDiagnosis(group: readonly GroupMember[]): Diagnosis {
   return diagnoseFleet(
-    reports.map((r) => ({ host: r.host, reachable: hostWasReachable(r), findings: r.findings })),
+    group.flatMap(({ reports, kind }) =>
+      reports.map((r) => ({
+        host: r.host,
+        kind,
+        reachable: hostWasReachable(r),
+        findings: r.findings,
+      })),
+    ),
   );
 }
 
@@ -55,7 +103,7 @@ export function perHostCause(reports: readonly HostReport[]): Record<string, Cau
 
 /** Time from declaration to the incident's first diagnosis (its first immediate run's). */
 export async function observeFirstDiagnosis(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
-  if (run.runId !== runIdFor(run.incidentId, "immediate", 0)) return;
+  if (!groupIdOf(run).startsWith(runIdFor(run.incidentId, "immediate", 0))) return;
   const incident = await deps.incidents.get(run.incidentId);
   if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
 }

@@ -12,7 +12,7 @@ import {
 } from "../engine/host-steps";
 import { HostSelectionError } from "../domain/inventory";
 import { Phase } from "../domain/phase";
-import type { Playbook } from "../domain/playbook";
+import { kindMismatch, type Playbook } from "../domain/playbook";
 import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { EarlyConnections } from "./early-connections";
@@ -105,6 +105,8 @@ async function runLoaded(
   if (triageOnly && !(playbook.phases[phase] ?? []).some(isTriageStep)) {
     throw new UsageError(`playbook "${playbook.id}" marks no ${phase} step triage: true`);
   }
+  const misfit = kindMismatch(playbook, hosts);
+  if (misfit) throw new UsageError(`${misfit}: run each kind's own playbook on them`);
   if (values["dry-run"]) {
     return dryRun(io, playbook, phase, hosts, { json: values.json, triageOnly });
   }

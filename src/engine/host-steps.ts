@@ -208,8 +208,9 @@ export async function runPlaybook(
     runHost(deps.executor, input.playbook, steps, host, hooks, { nowMs: deps.nowMs, ...options }),
   );
   const diagnosis = diagnoseFleet(
-    outcomes.map(({ report, reachable }) => ({
+    outcomes.map(({ report, reachable }, i) => ({
       host: report.host,
+      kind: input.hosts[i]?.kind,
       reachable,
       findings: report.findings,
     })),

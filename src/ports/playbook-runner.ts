@@ -1,6 +1,7 @@
 import type { Phase } from "../domain/phase";
 import type { Playbook, RemediationStep, Step } from "../domain/playbook";
 import type { HostReport, StepResult } from "../domain/step-result";
+import type { ProxyKindName } from "../domain/proxies/registry";
 import type { HostTarget } from "./remote-executor";
 
 /**
@@ -11,6 +12,8 @@ import type { HostTarget } from "./remote-executor";
 export interface RunnerHost {
   name: string;
   target: HostTarget;
+  /** The proxy on the host (inventory `kind:`): it runs its own kind's playbook. */
+  kind: ProxyKindName;
   vars: Record<string, string | number>;
 }
 

@@ -279,7 +279,7 @@ describe("a hostile host against the SSH executor and the engine", () => {
       {
         playbook,
         phase: "immediate",
-        hosts: [{ name: "hostile-1", target: sshd.target(), vars: {} }],
+        hosts: [{ name: "hostile-1", kind: "apache", target: sshd.target(), vars: {} }],
       },
     );
     const [first, second] = report.hosts[0]?.steps ?? [];

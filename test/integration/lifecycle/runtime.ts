@@ -45,7 +45,7 @@ export function startTestRuntime(o: TestRuntimeOptions): Promise<Runtime> {
       announceBackoffMs: 50,
       announceAttempts: 4,
     },
-    settings: { defaultPlaybook: "lifecycle-test", ...o.settings },
+    settings: { defaultPlaybooks: { apache: "lifecycle-test" }, ...o.settings },
     runner: enginePlaybookRunner({
       executor: o.executor,
       catalog: {

@@ -50,7 +50,7 @@ describe("triage in an incident", () => {
       executor: fleet(),
       hosts: testHosts(["proxy-1", "proxy-2"]),
       playbooks: [triagePlaybook()],
-      settings: { defaultPlaybook: "triage-test", approvers: ["U-APPROVER"] },
+      settings: { defaultPlaybooks: { apache: "triage-test" }, approvers: ["U-APPROVER"] },
     });
   });
 
@@ -134,7 +134,7 @@ describe("triage in an incident", () => {
       }),
       hosts: testHosts(["proxy-1", "proxy-2"]),
       playbooks: [triagePlaybook()],
-      settings: { defaultPlaybook: "triage-test" },
+      settings: { defaultPlaybooks: { apache: "triage-test" } },
     });
     await declared(h);
     for (const job of [...h.queue.hostRuns]) await executeHostRun(h.deps, job, last);

@@ -50,6 +50,7 @@ const steps = playbook.phases.immediate ?? [];
 function host(name: string, vars: Record<string, string | number> = {}): ResolvedHost {
   return {
     name,
+    kind: "apache",
     vars: { upstream_url: "http://backend:8080/", ...vars },
     target: {
       name,

@@ -22,6 +22,7 @@ const playbook = Playbook.parse({
 });
 const step = playbook.phases.immediate?.[0] as RemediationStep;
 const host = {
+  kind: "apache" as const,
   name: "p",
   vars: {},
   target: {

@@ -36,6 +36,7 @@ const steps = playbook.phases.immediate ?? [];
 
 const host: ResolvedHost = {
   name: "proxy-1",
+  kind: "apache",
   vars: { upstream_url: "http://backend:8080/" },
   target: {
     name: "proxy-1",

@@ -8,6 +8,7 @@ const steps = playbook.phases.immediate ?? [];
 
 const host = (name: string): ResolvedHost => ({
   name,
+  kind: "apache",
   vars: {},
   target: {
     name,
