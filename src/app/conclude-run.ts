@@ -7,6 +7,7 @@ import { refinementOf } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
 import {
+  diagnoseTriageOnceIn,
   groupDiagnosis,
   groupIdOf,
   observeFirstDiagnosis,
@@ -25,6 +26,9 @@ import { requestApproval } from "./request-approval";
  */
 export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
   const group = await finishedGroup(deps, run);
+  // A sibling run without triage steps that ends before the others' triage is in: the triage
+  // diagnosis may be complete now (it is pointless once the whole group is finished).
+  if (!group) await diagnoseTriageOnceIn(deps, run);
   const diagnosis = group ? await diagnoseGroup(deps, run, group) : null;
   await recordEvent(deps, run.incidentId, {
     type: "playbook-finished",

@@ -24,7 +24,14 @@ export async function recordHostTriage(
   report: HostReport,
 ): Promise<void> {
   const { triaged, total } = await deps.runs.recordTriage(run.runId, report);
-  if (triaged < total) return;
+  if (triaged >= total) await diagnoseTriageOnceIn(deps, run);
+}
+
+/**
+ * Writes the group's triage diagnosis if every host's triage (or, for a run without triage
+ * steps, its final report) is in; concludeRun asks too when a run without triage finishes last.
+ */
+export async function diagnoseTriageOnceIn(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
   const group = await triagedGroup(deps, run);
   if (!group) return;
   const diagnosis = groupDiagnosis(group);

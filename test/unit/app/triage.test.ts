@@ -2,6 +2,7 @@ import { announceEvent } from "../../../src/app/announce-event";
 import { buildIncidentCard } from "../../../src/app/build-incident-card";
 import { declareIncident } from "../../../src/app/declare-incident";
 import { executeHostRun } from "../../../src/app/execute-host-run";
+import { Playbook } from "../../../src/domain/playbook";
 import type { TimelineEvent } from "../../../src/domain/timeline";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
 import { lifecycleHarness, testHosts, type Harness } from "../../fakes/lifecycle-harness";
@@ -142,5 +143,53 @@ describe("triage in an incident", () => {
     expect(h.chat.of("postMessage").map((m) => m.text)).toContain(
       "Final diagnosis: confirms upstream_refused on proxy-2 (every step is in).",
     );
+  });
+});
+
+describe("triage over a mixed fleet", () => {
+  it("waits for the run without triage steps and then covers every host of the group", async () => {
+    const nginx = Playbook.parse({
+      id: "nginx-test",
+      proxy: "nginx",
+      title: "nginx test",
+      description: "One log step, no triage.",
+      phases: {
+        immediate: [
+          {
+            id: "log",
+            title: "Log",
+            kind: "diagnostic",
+            run: "echo nginx",
+            parse: "nginx-error-log",
+          },
+        ],
+      },
+    });
+    const h = lifecycleHarness({
+      executor: fleet(),
+      hosts: [
+        ...testHosts(["proxy-2"]),
+        ...testHosts(["edge-1"]).map((host) => ({ ...host, kind: "nginx" as const })),
+      ],
+      playbooks: [triagePlaybook(), nginx],
+      settings: { defaultPlaybooks: { apache: "triage-test", nginx: "nginx-test" } },
+    });
+    const result = await declareIncident(h.deps, {
+      title: "Mixed",
+      severity: "sev2",
+      hosts: ["proxy-2", "edge-1"],
+      declaredBy: "U-DECL",
+    });
+    if (!result.ok) throw new Error(result.message);
+    const jobs = [...h.queue.hostRuns];
+    const byHost = (name: string) => jobs.find((job) => job.host === name)!;
+    await executeHostRun(h.deps, byHost("edge-1"), last);
+    expect(diagnoses(await h.timeline.read(result.value.incident.id))).toHaveLength(0);
+    await executeHostRun(h.deps, byHost("proxy-2"), last);
+    const [triage, final] = diagnoses(await h.timeline.read(result.value.incident.id));
+    expect(triage?.details.stage).toBe("triage");
+    expect(Object.keys(triage?.details.perHost ?? {}).sort()).toEqual(["edge-1", "proxy-2"]);
+    expect(final?.details.stage).toBe("final");
+    expect(final?.key.replace("diagnosis:", "")).toBe(triage?.key.replace("diagnosis-triage:", ""));
   });
 });
