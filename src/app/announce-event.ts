@@ -200,6 +200,11 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
 
 const NEEDS_ATTENTION: readonly string[] = ["failed", "error"];
 
+/** A step result that is posted on its own, at once (the others show on the card). */
+export function stepResultIsPosted(status: string): boolean {
+  return NEEDS_ATTENTION.includes(status);
+}
+
 type DiagnosisDetails = Extract<TimelineEvent, { type: "diagnosis" }>["details"];
 
 /**
