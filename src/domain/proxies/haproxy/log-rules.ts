@@ -34,8 +34,9 @@ function classifyTermination(request: HaproxyRequest): { cause: Cause; weight: n
     case "PH":
     case "PD":
       return { cause: "upstream_bad_response", weight: 0.8 };
+    // Queued past timeout queue because every server was at its maxconn: HAProxy's own word.
     case "sQ":
-      return { cause: "proxy_exhausted", weight: 0.8 };
+      return { cause: "proxy_exhausted", weight: 0.95 };
     default:
       return state.startsWith("R") ? { cause: "proxy_exhausted", weight: 0.6 } : null;
   }

@@ -128,3 +128,45 @@ describe("a HAProxy host's diagnosis", () => {
     expect(finding?.cause).toBe("upstream_unhealthy");
   });
 });
+
+describe("HAProxy's SC with ssl on the server line", () => {
+  const step = (stepId: string, parser: string, output: string, exitCode = 0) => ({
+    stepId,
+    parser,
+    status: "ok" as const,
+    exitCode,
+    output,
+  });
+  const log = `clock: 1796294540 +0000\n${prefix}${captured[0]![0]}\n`;
+  const backends =
+    "35:backend lab_upstream\n37:\tserver upstream upstream.proxy-2.lab:9000 ssl verify none\n";
+  const answered = "http_code=200 time_total=0.002 url=http://upstream.proxy-2.lab:9000/\n";
+  const context = { windowMinutes: 15, nowMs: 1796294540_000 };
+
+  it("is TLS to a plain port when the port answers plain HTTP", () => {
+    const [finding] = diagnoseHost(
+      [
+        step("log", "haproxy-log", log),
+        step("upstream-http", "http-probe", answered),
+        step("backends", "haproxy-backends", backends),
+      ],
+      context,
+    );
+    expect(finding?.cause).toBe("backend_tls");
+    expect(finding?.evidence.join("\n")).toContain("ssl verify none");
+  });
+
+  it("stays refused when nothing answers on the port", () => {
+    const refused =
+      "http_code=000 time_total=0.001 url=http://upstream.proxy-2.lab:9000/\ncurl: (7) Failed to connect to upstream.proxy-2.lab port 9000 after 0 ms: Couldn't connect to server\n";
+    const [finding] = diagnoseHost(
+      [
+        step("log", "haproxy-log", log),
+        step("upstream-http", "http-probe", refused, 7),
+        step("backends", "haproxy-backends", backends),
+      ],
+      context,
+    );
+    expect(finding?.cause).toBe("upstream_refused");
+  });
+});
