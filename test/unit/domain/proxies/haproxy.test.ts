@@ -170,3 +170,20 @@ describe("HAProxy's SC with ssl on the server line", () => {
     expect(finding?.cause).toBe("upstream_refused");
   });
 });
+
+describe("show stat at a server's maxconn", () => {
+  it("is an exhausted pool when the server is full and requests wait", () => {
+    const header = "# pxname,svname,qcur,qmax,scur,smax,slim,status,check_desc";
+    const output = [
+      header,
+      "lab_upstream,upstream,2,2,4,4,4,UP,",
+      "lab_upstream,BACKEND,0,0,4,4,400,UP,",
+    ].join("\n");
+    const [finding] = diagnoseHost(
+      [{ stepId: "stats", parser: "haproxy-stat", status: "ok", exitCode: 0, output }],
+      { windowMinutes: 15, nowMs: Date.now() },
+    );
+    expect(finding?.cause).toBe("proxy_exhausted");
+    expect(finding?.evidence[0]).toBe("show stat: lab_upstream/upstream UP 4/4 sessions, 2 queued");
+  });
+});
