@@ -16,10 +16,13 @@ export const haproxyReaders: Readonly<Record<string, EvidenceReader>> = {
     const entries = inWindow(parseHaproxyLog(output, clock), clock, context);
     const requests = entries.filter((e): e is HaproxyRequest => e.kind === "request");
     for (const entry of entries) {
-      const found =
-        entry.kind === "request" ? classifyHaproxyRequest(entry) : classifyHaproxyEvent(entry);
+      if (entry.kind === "request") {
+        into.signals.push(...classifyHaproxyRequest(entry));
+        continue;
+      }
+      const found = classifyHaproxyEvent(entry);
       if (found) into.signals.push(found);
-      else if (entry.kind === "event" && isHaproxyProblem(entry)) {
+      else if (isHaproxyProblem(entry)) {
         into.unexplainedErrors.push({ line: entry.line, atMs: entry.timeMs });
       }
     }

@@ -45,7 +45,7 @@ describe("HAProxy log", () => {
     expect(entry?.kind).toBe("request");
     if (entry?.kind !== "request") return;
     expect(entry.status).toBe(status);
-    expect(classifyHaproxyRequest(entry)?.cause).toBe(cause);
+    expect(classifyHaproxyRequest(entry).map((s) => s.cause)).toEqual([cause]);
   });
 
   it("reads the timers and the accept date", () => {
@@ -185,5 +185,18 @@ describe("show stat at a server's maxconn", () => {
     );
     expect(finding?.cause).toBe("proxy_exhausted");
     expect(finding?.evidence[0]).toBe("show stat: lab_upstream/upstream UP 4/4 sessions, 2 queued");
+  });
+});
+
+describe("a request that waited in HAProxy's queue", () => {
+  it("is a full pool, beside what ended it", () => {
+    const line =
+      'Dec  3 11:18:17 proxy-16 haproxy[24079]: 127.0.0.1:34928 [03/Dec/2026:11:18:11.218] lab_proxy lab_upstream/upstream 0/3000/3/-1/6004 504 198 - - sH-- 1/1/0/0/0 0/2 "GET /api/ HTTP/1.1"';
+    const entry = parseHaproxyLogLine(line, null);
+    if (entry?.kind !== "request") throw new Error("not a request line");
+    expect(classifyHaproxyRequest(entry).map((s) => s.cause)).toEqual([
+      "upstream_timeout",
+      "proxy_exhausted",
+    ]);
   });
 });
