@@ -1,4 +1,12 @@
-/** The failures the lab can inject into one proxy host (names are part of the lab's interface). */
+/** The kinds of reverse proxy a lab host can run (Debian's packages); no kind means apache. */
+export const PROXY_KINDS = ["apache", "nginx", "haproxy"] as const;
+export type ProxyKind = (typeof PROXY_KINDS)[number];
+
+export function isProxyKind(value: string): value is ProxyKind {
+  return (PROXY_KINDS as readonly string[]).includes(value);
+}
+
+/** The failures the lab can inject into an Apache host (names are part of the lab's interface). */
 export const BREAK_MODES = [
   "upstream-stopped",
   "upstream-hang",
@@ -16,6 +24,24 @@ export function isBreakMode(value: string): value is BreakMode {
   return (BREAK_MODES as readonly string[]).includes(value);
 }
 
+/**
+ * Every failure the lab can inject into a host of some kind: Apache's, plus health checks (HAProxy
+ * `check`) or passive failure counting (nginx `max_fails`) marking every server of the upstream down.
+ */
+export const LAB_MODES = [...BREAK_MODES, "upstream-unhealthy"] as const;
+export type LabMode = (typeof LAB_MODES)[number];
+
+export function isLabMode(value: string): value is LabMode {
+  return (LAB_MODES as readonly string[]).includes(value);
+}
+
+/** The modes a host of each kind supports; the names mean the same failure on every kind. */
+export const KIND_MODES: Readonly<Record<ProxyKind, readonly LabMode[]>> = {
+  apache: BREAK_MODES,
+  nginx: LAB_MODES,
+  haproxy: LAB_MODES,
+};
+
 /** The cause each mode should be diagnosed as (the CONTRACT's cause vocabulary). */
 export type ExpectedCause =
   | "upstream_refused"
@@ -26,6 +52,9 @@ export type ExpectedCause =
   | "backend_tls"
   | "config_invalid"
   | "proxy_exhausted";
+
+/** The causes of the modes on every kind: Apache's and `upstream_unhealthy` (CONTRACT). */
+export type LabCause = ExpectedCause | "upstream_unhealthy";
 
 /**
  * What real Apache did when the lab broke a host this way: the status clients got through the
