@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { captureKinds } from "./capture-kinds";
 import {
   KIND_MODES,
   LabError,
@@ -25,6 +26,9 @@ const USAGE = `usage: npm run lab -- <command> [options]
                                           ${KIND_MODES.nginx.join(", ")}
                                           (upstream-unhealthy: nginx and HAProxy hosts only)
   fix HOST                              restore the healthy state and wait for a 200
+  capture [--kinds K,K…] [--out DIR]     regenerate the nginx/HAProxy fixtures (default kinds
+                                          nginx,haproxy; DIR test/fixtures/captures); starts
+                                          its own lab, never touches the one in --dir
   hit HOST [N] [--path P] [--concurrency C] [--timeout MS]
                                         send N (default 5) requests through the proxy
 
@@ -41,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       keep: { type: "boolean", default: false },
       kinds: { type: "string" },
       mixed: { type: "boolean", default: false },
+      out: { type: "string", default: "test/fixtures/captures" },
       path: { type: "string", default: "/api/" },
       concurrency: { type: "string", default: "1" },
       timeout: { type: "string", default: "10000" },
@@ -58,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       return cmdUp(count(args[0], "N"), dir, kindsOf(values.kinds, values.mixed));
     case "down":
       return cmdDown(dir, values.keep);
+    case "capture":
+      await captureKinds({
+        out: resolve(values.out),
+        kinds: values.kinds === undefined ? ["nginx", "haproxy"] : kindsOf(values.kinds, false),
+      });
+      return 0;
     case "status":
       return cmdStatus(attach(dir));
     case "break": {

@@ -13,15 +13,7 @@ import {
 } from "./host-files";
 import { execInHost, readFrom, sizeOf, startUpstream, stopUpstream } from "./host-runtime";
 import type { LabMode } from "./modes";
-import {
-  childrenOf,
-  isHostProcess,
-  isLabProcess,
-  pidFromFile,
-  signal,
-  tcpOpen,
-  waitUntil,
-} from "./processes";
+import { isHostProcess, isLabProcess, pidFromFile, signal, tcpOpen, waitUntil } from "./processes";
 import type { HostState } from "./state";
 import { SYSLOG_PORT, SYSLOG_SCRIPT } from "./syslog-receiver";
 import { sendRequests } from "./traffic";
@@ -131,10 +123,22 @@ export interface HaproxyReloadOutcome {
   readonly masterLog: string;
 }
 
+/** The master's reload counters from `show proc` on the master socket, or null while it re-executes. */
+async function masterReloads(socket: string): Promise<{ reloads: number } | null> {
+  try {
+    const answer = await haproxySocketCommand(socket, "show proc");
+    const match = /\bmaster\s+(\d+) \[failed/.exec(answer);
+    return match ? { reloads: Number(match[1]) } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * SIGUSR2 to the master, as Debian's `systemctl reload haproxy` sends it (after its own `haproxy
- * -c`, which this skips so a broken file reaches the master). Resolves once a new worker runs or
- * the master said it kept the old one.
+ * -c`, which this skips so a broken file reaches the master). Resolves once the master's reload
+ * counter moved: a master still re-executing from the last reload drops the signal, so it is sent
+ * again until the counter moves.
  */
 export async function haproxyReload(
   labDir: string,
@@ -143,25 +147,29 @@ export async function haproxyReload(
   const paths = hostPaths(labDir, host.name);
   const master = haproxyPid(labDir, host);
   if (master === null) throw new LabError("lab-down", `${host.name}'s HAProxy is not running`);
-  const before = new Set(childrenOf(master));
+  let before = await masterReloads(paths.haproxyMasterSocket);
+  await waitUntil(async () => (before = await masterReloads(paths.haproxyMasterSocket)) !== null, {
+    timeoutMs: 15_000,
+    what: `${host.name}'s HAProxy master socket`,
+  });
+  const start = before ?? { reloads: 0 };
   const offset = sizeOf(paths.haproxyMasterLog);
-  signal(master, "SIGUSR2");
-  let applied = false;
+  let sentAt = 0;
+  let outcome = "";
   await waitUntil(
-    () => {
+    async () => {
       const log = readFrom(paths.haproxyMasterLog, offset);
-      applied = log.includes("Loading success") && childrenOf(master).some((p) => !before.has(p));
-      return applied || /\[ALERT\]/.test(log);
+      if (!log.includes("Reloading HAProxy") && Date.now() - sentAt > 2000) {
+        signal(master, "SIGUSR2");
+        sentAt = Date.now();
+      }
+      outcome = /Loading (success|failure)/.exec(log)?.[1] ?? "";
+      const after = await masterReloads(paths.haproxyMasterSocket);
+      return outcome !== "" && after !== null && after.reloads > start.reloads;
     },
-    { timeoutMs: 15_000, what: `${host.name}'s HAProxy to reload` },
+    { timeoutMs: 20_000, intervalMs: 200, what: `${host.name}'s HAProxy to reload` },
   );
-  // The master logs the failure before it finishes re-executing itself; let it settle.
-  if (!applied) {
-    await waitUntil(() => readFrom(paths.haproxyMasterLog, offset).includes("waitpid mode"), {
-      timeoutMs: 5000,
-      what: `${host.name}'s HAProxy master to keep its old worker`,
-    }).catch(() => undefined);
-  }
+  const applied = outcome === "success";
   return { applied, masterLog: readFrom(paths.haproxyMasterLog, offset) };
 }
 
@@ -181,7 +189,8 @@ export function haproxySocketCommand(socketPath: string, command: string): Promi
     const socket = connect(socketPath);
     const chunks: Buffer[] = [];
     socket.setTimeout(5000, () => socket.destroy(new Error(`${socketPath}: no answer`)));
-    socket.on("connect", () => socket.write(`${command}\n`));
+    // Half-closing tells the master CLI the session is over; the stats socket does not mind.
+    socket.on("connect", () => socket.end(`${command}\n`));
     socket.on("data", (chunk) => chunks.push(chunk));
     socket.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     socket.on("error", reject);
@@ -249,7 +258,7 @@ async function exhaustServer(labDir: string, host: HostState, load: AbortSignal)
   }).catch(() => undefined);
   const stats = paths.haproxyAdminSocket;
   await waitUntil(
-    async () => /lab_upstream,upstream,[1-9]/.test(await haproxySocketCommand(stats, "show stat")),
+    async () => /lab_upstream,BACKEND,[1-9]/.test(await haproxySocketCommand(stats, "show stat")),
     { timeoutMs: 30_000, intervalMs: 100, what: `requests queued on ${host.name}'s HAProxy` },
   );
 }

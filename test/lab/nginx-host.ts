@@ -38,8 +38,13 @@ export const SYSTEM_NGINX_DIR = "/etc/nginx";
 
 /** One worker (2 cores, thirty hosts); Debian's 768 connections, and the exhausted limit. */
 export const NGINX_HEALTHY_CONNECTIONS = 768;
-/** nginx needs a few for itself; with a hanging upstream each client holds two. */
-export const NGINX_EXHAUSTED_CONNECTIONS = 8;
+/**
+ * The listening socket and the master's channel take two; with a hanging upstream each client
+ * holds two more. Five leaves three: one client with its upstream connection, and one client
+ * accepted with no connection left for its upstream, which is when nginx says so. (With an even
+ * number nginx stops accepting and says nothing: the other clients wait in the kernel's backlog.)
+ */
+export const NGINX_EXHAUSTED_CONNECTIONS = 5;
 
 /**
  * Debian's combined format plus the upstream timings and addresses an operator adds to tell a slow
@@ -51,7 +56,7 @@ export const NGINX_ACCESS_LOG_FORMAT =
   `'uht=$upstream_header_time urt=$upstream_response_time us=$upstream_status ua=$upstream_addr'`;
 
 export type NginxSiteVariant =
-  "healthy" | "backend-tls" | "config-syntax" | "upstream-unhealthy" | "dns-resolver";
+  "healthy" | "backend-tls" | "config-syntax" | "upstream-unhealthy" | "max-conns" | "dns-resolver";
 
 /** The proxy's server block, as an operator would write it; variants are the injected faults. */
 export function nginxSite(host: HostIdentity, variant: NginxSiteVariant = "healthy"): string {
@@ -66,6 +71,10 @@ export function nginxSite(host: HostIdentity, variant: NginxSiteVariant = "healt
       `upstream lab_upstream {\n` +
       `    server ${name}:${UPSTREAM_PORT} max_fails=1 fail_timeout=30s;\n` +
       `    server ${host.address}:${UPSTREAM_PORT} max_fails=1 fail_timeout=30s;\n}\n\n`;
+    target = "http://lab_upstream/";
+  }
+  if (variant === "max-conns") {
+    upstreamBlock = `upstream lab_upstream {\n    server ${name}:${UPSTREAM_PORT} max_conns=2;\n}\n\n`;
     target = "http://lab_upstream/";
   }
   if (variant === "dns-resolver") {
@@ -174,6 +183,14 @@ export async function nginxReload(labDir: string, host: HostState): Promise<Relo
     },
     { timeoutMs: 15_000, what: `${host.name}'s nginx to reload` },
   );
+  if (applied) {
+    // Old workers keep accepting until they notice; a request sent before they exit may still
+    // get the old configuration. They linger only while a request of theirs hangs upstream.
+    await waitUntil(() => !childrenOf(master).some((pid) => before.has(pid)), {
+      timeoutMs: 10_000,
+      what: `${host.name}'s old nginx workers to exit`,
+    }).catch(() => undefined);
+  }
   return { applied, errorLog: readFrom(paths.errorLog, offset) };
 }
 
@@ -243,7 +260,7 @@ async function exhaustConnections(
   await mustReload(labDir, host);
   setUpstreamBehaviour(labDir, host.name, "hang");
   const offset = sizeOf(paths.errorLog);
-  const clients = NGINX_EXHAUSTED_CONNECTIONS;
+  const clients = 4;
   sendRequests(host.address, clients, "/api/", {
     concurrency: clients,
     timeoutMs: 60_000,
