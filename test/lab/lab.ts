@@ -39,6 +39,7 @@ import { UPSTREAM_SERVER_SOURCE } from "./upstream-server";
 export {
   BREAK_MODES,
   KIND_MODES,
+  KIND_MODE_SIGNATURES,
   LAB_MODES,
   MODE_SIGNATURES,
   PROXY_KINDS,

@@ -128,3 +128,138 @@ export const MODE_SIGNATURES: Readonly<Record<BreakMode, ModeSignature>> = {
     configtestFails: false,
   },
 };
+
+/**
+ * What real nginx and HAProxy did when the lab broke a host this way: the status clients got, text
+ * the proxy wrote to its log (nginx: error.log; HAProxy: haproxy.log, whose request lines carry
+ * the termination state), and whether `nginx -t` / `haproxy -c` failed. Measured on Debian 12's
+ * nginx 1.22.1 and HAProxy 2.6.12 (test/fixtures/captures/); the integration test checks them.
+ */
+export interface KindModeSignature {
+  readonly cause: LabCause;
+  /** What requests sent while the host is broken get (worker-exhaustion: some of them). */
+  readonly clientStatus: number;
+  readonly logText: readonly string[];
+  /** HAProxy: text its master wrote to stderr (/var/log/haproxy-master.log in the lab). */
+  readonly masterLogText?: readonly string[];
+  readonly configtestFails: boolean;
+}
+
+export const KIND_MODE_SIGNATURES: Readonly<
+  Record<"nginx" | "haproxy", Readonly<Record<LabMode, KindModeSignature>>>
+> = {
+  nginx: {
+    "upstream-stopped": {
+      cause: "upstream_refused",
+      clientStatus: 502,
+      logText: ["connect() failed (111: Connection refused) while connecting to upstream"],
+      configtestFails: false,
+    },
+    "upstream-hang": {
+      cause: "upstream_timeout",
+      clientStatus: 504,
+      logText: ["upstream timed out (110: Connection timed out) while reading response header"],
+      configtestFails: false,
+    },
+    "upstream-malformed": {
+      cause: "upstream_bad_response",
+      clientStatus: 502,
+      logText: ["upstream sent invalid header"],
+      configtestFails: false,
+    },
+    "upstream-reset": {
+      cause: "upstream_reset",
+      clientStatus: 502,
+      logText: ["recv() failed (104: Connection reset by peer) while reading response header"],
+      configtestFails: false,
+    },
+    "dns-failure": {
+      cause: "dns_failure",
+      clientStatus: 200,
+      logText: ["[emerg]", 'host not found in upstream "upstream.'],
+      configtestFails: true,
+    },
+    "backend-tls": {
+      cause: "backend_tls",
+      clientStatus: 502,
+      logText: ["SSL_do_handshake() failed", "while SSL handshaking to upstream"],
+      configtestFails: false,
+    },
+    "config-syntax": {
+      cause: "config_invalid",
+      clientStatus: 200,
+      logText: ["[emerg]", 'unknown directive "proxy_pas"'],
+      configtestFails: true,
+    },
+    "worker-exhaustion": {
+      cause: "proxy_exhausted",
+      clientStatus: 500,
+      logText: ["worker_connections are not enough while connecting to upstream"],
+      configtestFails: false,
+    },
+    "upstream-unhealthy": {
+      cause: "upstream_unhealthy",
+      clientStatus: 502,
+      logText: ["no live upstreams while connecting to upstream"],
+      configtestFails: false,
+    },
+  },
+  haproxy: {
+    "upstream-stopped": {
+      cause: "upstream_refused",
+      clientStatus: 503,
+      logText: [" 503 ", " SC-- "],
+      configtestFails: false,
+    },
+    "upstream-hang": {
+      cause: "upstream_timeout",
+      clientStatus: 504,
+      logText: [" 504 ", " sH-- "],
+      configtestFails: false,
+    },
+    "upstream-malformed": {
+      cause: "upstream_bad_response",
+      clientStatus: 502,
+      logText: [" 502 ", " PH-- "],
+      configtestFails: false,
+    },
+    "upstream-reset": {
+      cause: "upstream_reset",
+      clientStatus: 502,
+      logText: [" 502 ", " SH-- "],
+      configtestFails: false,
+    },
+    "dns-failure": {
+      cause: "dns_failure",
+      clientStatus: 200,
+      logText: [],
+      masterLogText: ["could not resolve address 'upstream.", "Loading failure!"],
+      configtestFails: true,
+    },
+    "backend-tls": {
+      cause: "backend_tls",
+      clientStatus: 503,
+      logText: [" 503 ", " SC-- "],
+      configtestFails: false,
+    },
+    "config-syntax": {
+      cause: "config_invalid",
+      clientStatus: 200,
+      logText: [],
+      masterLogText: ["unknown keyword 'timout' in 'backend' section", "Loading failure!"],
+      configtestFails: true,
+    },
+    "worker-exhaustion": {
+      cause: "proxy_exhausted",
+      clientStatus: 503,
+      logText: [" sQ-- "],
+      configtestFails: false,
+    },
+    "upstream-unhealthy": {
+      cause: "upstream_unhealthy",
+      clientStatus: 503,
+      logText: ["is DOWN", "has no server available!", "/<NOSRV> "],
+      configtestFails: false,
+    },
+  },
+};
