@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { captureApacheCatalogue } from "./capture-apache-catalogue";
 import { captureKinds } from "./capture-kinds";
 import {
   KIND_MODES,
@@ -29,6 +30,8 @@ const USAGE = `usage: npm run lab -- <command> [options]
   capture [--kinds K,K…] [--out DIR]     regenerate the nginx/HAProxy fixtures (default kinds
                                           nginx,haproxy; DIR test/fixtures/captures); starts
                                           its own lab, never touches the one in --dir
+  capture-apache-catalogue [--out DIR]  provoke the mod_proxy messages the modes do not (DIR
+                                          default test/fixtures/apache/catalogue)
   hit HOST [N] [--path P] [--concurrency C] [--timeout MS]
                                         send N (default 5) requests through the proxy
 
@@ -45,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       keep: { type: "boolean", default: false },
       kinds: { type: "string" },
       mixed: { type: "boolean", default: false },
-      out: { type: "string", default: "test/fixtures/captures" },
+      out: { type: "string" },
       path: { type: "string", default: "/api/" },
       concurrency: { type: "string", default: "1" },
       timeout: { type: "string", default: "10000" },
@@ -65,9 +68,12 @@ async function main(argv: string[]): Promise<number> {
       return cmdDown(dir, values.keep);
     case "capture":
       await captureKinds({
-        out: resolve(values.out),
+        out: resolve(values.out ?? "test/fixtures/captures"),
         kinds: values.kinds === undefined ? ["nginx", "haproxy"] : kindsOf(values.kinds, false),
       });
+      return 0;
+    case "capture-apache-catalogue":
+      await captureApacheCatalogue(resolve(values.out ?? "test/fixtures/apache/catalogue"));
       return 0;
     case "status":
       return cmdStatus(attach(dir));
