@@ -143,7 +143,7 @@ async function provoke(lab: Lab, provocation: Provocation, out: string): Promise
   }
   for (const module of provocation.withoutModules ?? []) disableModule(paths.apacheDir, module);
   const site = siteConfig(host).replace(
-    /    ProxyPass \/api\/ .*\n    ProxyPassReverse \/api\/ .*\n/,
+    / {4}ProxyPass \/api\/ .*\n {4}ProxyPassReverse \/api\/ .*\n/,
     `    ${provocation.proxyConfig(upstream, host)}\n`,
   );
   writeFileSync(paths.siteConfig, site);
