@@ -123,7 +123,7 @@ export async function up(n: number, options: UpOptions = {}): Promise<Lab> {
       `kinds must name some of ${PROXY_KINDS.join(", ")}, not ${kinds.join(",")}`,
     );
   }
-  await preflight();
+  await preflight(kinds);
   const dir = prepareDir(options.dir);
   const block = allocateBlock({ dir, ownerPid: process.pid }, isLabAlive, reapStaleLab);
   const state: LabState = {

@@ -40,9 +40,9 @@ export const SYSTEM_NGINX_DIR = "/etc/nginx";
 export const NGINX_HEALTHY_CONNECTIONS = 768;
 /**
  * The listening socket and the master's channel take two; with a hanging upstream each client
- * holds two more. Five leaves three: one client with its upstream connection, and one client
- * accepted with no connection left for its upstream, which is when nginx says so. (With an even
- * number nginx stops accepting and says nothing: the other clients wait in the kernel's backlog.)
+ * holds two more. Five leaves three: one client with its upstream connection, and one accepted
+ * with none left for its upstream, which is when nginx logs its alert. (With 8 nginx just stopped
+ * accepting and logged nothing: the clients waited in the kernel's backlog.)
  */
 export const NGINX_EXHAUSTED_CONNECTIONS = 5;
 
