@@ -90,7 +90,9 @@ function expectedFor(entry: Message, errno: string | null, messageText: string):
     return (errno !== null ? byErrno[errno] : undefined) ?? byErrno.default ?? null;
   }
   if (entry.causeByMessage) {
-    return entry.causeByMessage.find((variant) => messageText.includes(variant.text))?.cause ?? null;
+    return (
+      entry.causeByMessage.find((variant) => messageText.includes(variant.text))?.cause ?? null
+    );
   }
   return entry.cause;
 }
@@ -139,7 +141,9 @@ describe("Apache's mod_proxy message catalogue (docs/apache-mod-proxy-messages.j
     expect(new Set(codes).size).toBe(codes.length);
     for (const entry of backend) {
       const classified =
-        entry.cause !== null || entry.causeByErrno !== undefined || entry.causeByMessage !== undefined;
+        entry.cause !== null ||
+        entry.causeByErrno !== undefined ||
+        entry.causeByMessage !== undefined;
       // A backend message with no cause says why (an informational line).
       expect(classified || entry.note !== undefined).toBe(true);
       expect(entry.bot).toBeDefined();
@@ -168,4 +172,3 @@ describe("Apache's mod_proxy message catalogue (docs/apache-mod-proxy-messages.j
     for (const entry of messages) expect(markdown).toContain(`| ${entry.code} |`);
   });
 });
-
