@@ -267,9 +267,9 @@ async function sendOnce(
   send: () => Promise<unknown>,
 ): Promise<void> {
   const key = `${c.event.key}#${part}`;
-  if (await deps.timeline.wasAnnounced(c.incident.id, key)) return;
+  if (await deps.deliveries.wasSent(c.incident.id, key)) return;
   await send();
-  await deps.timeline.markAnnounced(c.incident.id, key);
+  await deps.deliveries.markSent(c.incident.id, key);
 }
 
 async function figures(deps: LifecycleDeps, c: Context): Promise<string[]> {

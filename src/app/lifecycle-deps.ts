@@ -4,6 +4,7 @@ import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../doma
 import type { ApprovalStore } from "../ports/approval-store";
 import type { Chat } from "../ports/chat";
 import type { Clock } from "../ports/clock";
+import type { DeliveryLog } from "../ports/delivery-log";
 import type { IncidentStore } from "../ports/incident-store";
 import type { JobQueue } from "../ports/job-queue";
 import type { Metrics } from "../ports/metrics";
@@ -52,6 +53,8 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
 export interface LifecycleDeps {
   incidents: IncidentStore;
   timeline: TimelineStore;
+  /** Which messages of each announcement were sent (a retried announcement sends the rest). */
+  deliveries: DeliveryLog;
   runs: RunStore;
   approvals: ApprovalStore;
   queue: JobQueue;
