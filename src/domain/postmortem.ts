@@ -91,6 +91,10 @@ function diagnosisLines(events: readonly TimelineEvent[]): string[] {
   return diagnoses.flatMap((e) => [
     `- **${e.details.diagnosis.cause}** on ${md(e.details.diagnosis.hosts.join(", ")) || "no host"}: ${md(e.details.diagnosis.summary)}`,
     `  - Recommendation: ${md(e.details.diagnosis.recommendation)}`,
+    ...Object.entries(e.details.evidence ?? {}).flatMap(([host, lines]) => [
+      `  - Evidence on ${md(host)}:`,
+      ...lines.map((line) => `    - ${md(line)}`),
+    ]),
   ]);
 }
 

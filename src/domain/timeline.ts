@@ -97,7 +97,16 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   ),
   event(
     "diagnosis",
-    z.object({ runId: z.string(), diagnosis: Diagnosis, perHost: z.record(z.string(), Cause) }),
+    z.object({
+      runId: z.string(),
+      diagnosis: Diagnosis,
+      perHost: z.record(z.string(), Cause),
+      /**
+       * Per host, the log and probe lines the diagnosis rests on (capped; absent on events written
+       * before it was recorded), so every surface can show why without the run's reports.
+       */
+      evidence: z.record(z.string(), z.array(z.string())).optional(),
+    }),
   ),
   event(
     "approval-requested",
