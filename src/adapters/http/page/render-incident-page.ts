@@ -48,7 +48,7 @@ export function renderIncidentPage(view: IncidentView, options: PageOptions): st
           ${figuresSection(view.figures)}
           <section id="picture">
             <h2>Phases and events</h2>
-            ${phaseChart(view)}${phaseTable(view.phases)}
+            ${phaseChart(view)}${phaseTable(view.phases, view.now)}
           </section>
           ${diagnosisSection(view.diagnoses)} ${rateSection(view)} ${stepsSection(view.hosts)}
           ${approvalsSection(view.approvals)} ${timelineSection(view, options.zone)}
@@ -141,14 +141,14 @@ function figuresSection(figures: readonly FigureView[]): SafeHtml {
   </section>`;
 }
 
-function phaseTable(phases: readonly PhaseSpan[]): SafeHtml {
+function phaseTable(phases: readonly PhaseSpan[], now: number): SafeHtml {
   const rows = phases.map(
     (p) =>
       html`<tr>
         <td>${p.phase}</td>
         <td>${utcTime(p.startAt)}</td>
         <td>${p.endAt === null ? "now" : utcTime(p.endAt)}</td>
-        <td>${duration((p.endAt ?? p.startAt) - p.startAt)}</td>
+        <td>${duration((p.endAt ?? now) - p.startAt)}</td>
         <td>${utcClock(p.plannedStartAt)}–${utcClock(p.plannedEndAt)}</td>
       </tr>`,
   );

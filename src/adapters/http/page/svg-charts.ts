@@ -63,6 +63,9 @@ function axisOf(start: number, end: number): Axis {
 }
 
 function ticks(axis: Axis, y: number): SafeHtml[] {
+  // Seconds only where minutes would repeat on a short axis.
+  const label = (at: number) =>
+    axis.end - axis.start < 10 * 60_000 ? utcClock(at) : utcClock(at).slice(0, 5);
   const out: SafeHtml[] = [];
   for (let i = 0; i <= 6; i++) {
     const at = axis.start + ((axis.end - axis.start) * i) / 6;
@@ -74,7 +77,7 @@ function ticks(axis: Axis, y: number): SafeHtml[] {
           font-size="10"
           text-anchor="middle"
           fill="#374151"
-          >${utcClock(at).slice(0, 5)}</text
+          >${label(at)}</text
         >`,
     );
   }
