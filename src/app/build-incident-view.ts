@@ -1,5 +1,5 @@
 import type { Cause } from "../domain/cause";
-import { parseAccessLog } from "../domain/diagnosis/parsers/access-log";
+import { scanStatuses } from "../domain/access-log-status";
 import type { Incident } from "../domain/incident";
 import { keyFigures, type KeyFigureTargets } from "../domain/key-figures";
 import type { TextPart } from "../domain/message-text";
@@ -308,52 +308,60 @@ const ACCESS_LOG_STEP = /^access-log/;
 const RATE_POINTS = 40;
 const MIN_BUCKET_MS = 60_000;
 
-/**
- * The 5xx share per host over time. Several runs read overlapping windows of the same log, so a
- * line counts once per host however many steps returned it.
- */
-function errorRates(events: readonly TimelineEvent[]): HostErrorRate[] {
-  const byHost = new Map<string, Map<string, { at: number; status: number }>>();
-  for (const e of events) {
-    if (e.type !== "step-finished" || !ACCESS_LOG_STEP.test(e.details.stepId)) continue;
-    const lines = byHost.get(e.details.host) ?? new Map<string, { at: number; status: number }>();
-    for (const entry of parseAccessLog(e.details.output)) {
-      lines.set(entry.line, { at: entry.timeMs, status: entry.status });
-    }
-    byHost.set(e.details.host, lines);
-  }
-  let start = Infinity;
-  let last = -Infinity;
-  for (const lines of byHost.values()) {
-    for (const { at } of lines.values()) {
-      start = Math.min(start, at);
-      last = Math.max(last, at);
-    }
-  }
-  if (start === Infinity) return [];
-  const span = last - start;
-  const bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil(span / RATE_POINTS / 1000) * 1000);
-  return [...byHost.entries()]
-    .filter(([, lines]) => lines.size > 0)
-    .map(([host, lines]) => ({
-      host,
-      bucketMs,
-      points: bucketed(lines.values(), start, bucketMs),
-    }));
+/** One read of an access log: each line's time and status, in two arrays of plain numbers. */
+interface LogRead {
+  times: number[];
+  statuses: number[];
+  oldest: number;
 }
 
-function bucketed(
-  lines: Iterable<{ at: number; status: number }>,
-  start: number,
-  bucketMs: number,
-): ErrorRatePoint[] {
-  const buckets = new Map<number, ErrorRatePoint>();
-  for (const line of lines) {
-    const at = start + Math.floor((line.at - start) / bucketMs) * bucketMs;
-    const point = buckets.get(at) ?? { at, requests: 0, errors: 0 };
-    point.requests += 1;
-    if (line.status >= 500) point.errors += 1;
-    buckets.set(at, point);
+/**
+ * The 5xx share per host over time. Runs read overlapping windows of the same log (the last N
+ * minutes each time), so of each read only the lines older than the next read's oldest line
+ * count: each request is counted once, without comparing lines one by one.
+ */
+function errorRates(events: readonly TimelineEvent[]): HostErrorRate[] {
+  const reads = new Map<string, LogRead[]>();
+  const stamps = new Map<string, number>();
+  let start = Infinity;
+  let last = -Infinity;
+  for (const e of events) {
+    if (e.type !== "step-finished" || !ACCESS_LOG_STEP.test(e.details.stepId)) continue;
+    const read: LogRead = { times: [], statuses: [], oldest: Infinity };
+    scanStatuses(e.details.output, stamps, (timeMs, status) => {
+      read.times.push(timeMs);
+      read.statuses.push(status);
+      if (timeMs < read.oldest) read.oldest = timeMs;
+      if (timeMs > last) last = timeMs;
+    });
+    if (read.times.length === 0) continue;
+    start = Math.min(start, read.oldest);
+    const host = reads.get(e.details.host) ?? [];
+    host.push(read);
+    reads.set(e.details.host, host);
   }
+  if (start === Infinity) return [];
+  const bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil((last - start) / RATE_POINTS / 1000) * 1000);
+  return [...reads.entries()].map(([host, hostReads]) => ({
+    host,
+    bucketMs,
+    points: bucketed(hostReads, start, bucketMs),
+  }));
+}
+
+function bucketed(reads: readonly LogRead[], start: number, bucketMs: number): ErrorRatePoint[] {
+  const buckets = new Map<number, ErrorRatePoint>();
+  reads.forEach((read, i) => {
+    const cutoff = reads[i + 1]?.oldest ?? Infinity;
+    for (let j = 0; j < read.times.length; j++) {
+      const time = read.times[j] ?? 0;
+      if (time >= cutoff) continue;
+      const at = start + Math.floor((time - start) / bucketMs) * bucketMs;
+      let point = buckets.get(at);
+      if (!point) buckets.set(at, (point = { at, requests: 0, errors: 0 }));
+      point.requests += 1;
+      if ((read.statuses[j] ?? 0) >= 500) point.errors += 1;
+    }
+  });
   return [...buckets.values()].sort((a, b) => a.at - b.at);
 }

@@ -343,15 +343,15 @@ function approvalItem(a: ApprovalView): SafeHtml {
 
 function timelineSection(view: IncidentView, zone: string | null): SafeHtml {
   const local = zone ? zoneClockFormat(zone) : null;
-  const rows = view.timeline.map(
-    (e) =>
-      html`<tr class="ev-${e.type}">
-        <td><time datetime="${isoTime(e.at)}">${utcClock(e.at)}</time></td>
-        <td class="local" data-at="${e.at}">${local ? local(e.at) : ""}</td>
-        <td>${parts([e.actor])}</td>
-        <td>${parts(e.text)}</td>
-      </tr>`,
-  );
+  const rows = view.timeline.map((e) => {
+    const iso = isoTime(e.at);
+    return html`<tr class="ev-${e.type}">
+      <td><time datetime="${iso}">${iso.slice(11, 19)}</time></td>
+      <td class="local" data-at="${e.at}">${local ? local(e.at) : ""}</td>
+      <td>${parts([e.actor])}</td>
+      <td>${parts(e.text)}</td>
+    </tr>`;
+  });
   return html`<section id="timeline">
     <h2>Timeline <small>(${view.timeline.length} events)</small></h2>
     <table>
