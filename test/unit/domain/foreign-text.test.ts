@@ -104,6 +104,7 @@ describe("the Markdown postmortem quotes foreign text so no viewer or chat acts 
     expect(text).toContain("\\# not a heading");
     expect(text).toContain("1\\. not a list");
     expect(text).toContain("commander @U1");
+    expect(text).toContain("| 00:00:01 UTC | @U2 | Commander: @U1 |");
     expect(text).toContain("  - Evidence on proxy-1:\n    - AH00957: referer x &lt;!channel&gt;");
     // One table row per event, whatever the summary holds.
     expect(text.split("\n").filter((line) => line.startsWith("| 00:00:02 UTC"))).toHaveLength(1);
