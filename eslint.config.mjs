@@ -13,6 +13,9 @@ const infrastructure = [
   "pino-pretty",
   "prom-client",
 ];
+const nodeIo = ["node:*", "fs", "child_process", "net", "http", "os", "path"];
+// The composition roots and the command line: only they may know every layer.
+const entryPoints = ["**/cli/**", "**/cli", "**/main", "../main", "./main"];
 const restrict = (patterns, message) => ({
   "no-restricted-imports": ["error", { patterns: [{ group: patterns, message }] }],
 });
@@ -50,22 +53,52 @@ export default tseslint.config(
     rules: restrict(
       [
         ...infrastructure,
-        "node:*",
-        "fs",
-        "child_process",
+        ...nodeIo,
         "**/app/**",
+        "**/engine/**",
         "**/ports/**",
         "**/adapters/**",
         "**/config/**",
+        ...entryPoints,
       ],
       "domain/ is pure: it imports nothing but zod and other domain modules.",
     ),
   },
   {
-    files: ["src/app/**/*.ts", "src/ports/**/*.ts"],
+    files: ["src/app/**/*.ts"],
     rules: restrict(
-      [...infrastructure, "**/adapters/**", "**/config/**"],
-      "app/ and ports/ know domain/ and ports/ only; adapters are wired in main.ts and cli.ts.",
+      [
+        ...infrastructure,
+        ...nodeIo,
+        "**/adapters/**",
+        "**/config/**",
+        "**/engine/**",
+        ...entryPoints,
+      ],
+      "app/ knows domain/ and ports/ only; the engine and adapters are wired in main.ts and cli.ts.",
+    ),
+  },
+  {
+    files: ["src/ports/**/*.ts"],
+    rules: restrict(
+      [
+        ...infrastructure,
+        ...nodeIo,
+        "**/app/**",
+        "**/adapters/**",
+        "**/config/**",
+        "**/engine/**",
+        ...entryPoints,
+      ],
+      "ports/ are interfaces over domain/ types: they import nothing else.",
+    ),
+  },
+  // The playbook engine implements the PlaybookRunner port over the RemoteExecutor port.
+  {
+    files: ["src/engine/**/*.ts"],
+    rules: restrict(
+      [...infrastructure, ...nodeIo, "**/app/**", "**/adapters/**", "**/config/**", ...entryPoints],
+      "engine/ knows domain/ and ports/ only; SSH reaches it through the RemoteExecutor port.",
     ),
   },
   ...["slack", "shell", "queue", "ssh", "store", "playbooks", "http", "log", "metrics"].map(

@@ -35,7 +35,7 @@ import {
 import { SshExecutor } from "./adapters/ssh/ssh-executor";
 import { createRedisStores, RedisAlertStore, redisKeys } from "./adapters/store";
 import { announceEvent, recordAnnouncementFailed, refreshIncidentCard } from "./app/announce-event";
-import { enginePlaybookRunner } from "./app/engine-playbook-runner";
+import { enginePlaybookRunner } from "./engine/playbook-runner";
 import { executeHostRun } from "./app/execute-host-run";
 import { executeRemediation } from "./app/execute-remediation";
 import { expireApproval } from "./app/expire-approval";

@@ -4,7 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadInventory, resolveInventoryHosts } from "../../src/adapters/playbooks/load-inventory";
 import { loadPlaybooks } from "../../src/adapters/playbooks/load-playbooks";
-import { planCommands } from "../../src/app/run-playbook";
+import { planCommands } from "../../src/engine/host-steps";
 import { up } from "../../test/lab/lab";
 import { contenders, type Contender } from "./contenders";
 import { measure, median, type Sample } from "./measure";

@@ -1,4 +1,4 @@
-import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../src/engine/playbook-runner";
 import type { LifecycleSettings } from "../../src/app/lifecycle-deps";
 import { configFrom } from "../../src/config/env";
 import type { Playbook } from "../../src/domain/playbook";
@@ -57,7 +57,7 @@ export function benchRuntime(input: {
     workers: input.workers,
     keyPrefix: input.prefix,
     log: () => undefined,
-    settings: { defaultPlaybook: input.playbook.id, ...input.settings },
+    settings: { defaultPlaybooks: { apache: input.playbook.id }, ...input.settings },
     runner: enginePlaybookRunner({
       executor: noopExecutor,
       catalog: {

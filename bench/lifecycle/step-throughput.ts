@@ -1,5 +1,5 @@
 import { declareIncident } from "../../src/app/declare-incident";
-import { runPlaybook } from "../../src/app/run-playbook";
+import { runPlaybook } from "../../src/engine/host-steps";
 import { Playbook } from "../../src/domain/playbook";
 import { benchRuntime, hostsNamed, noopExecutor } from "./bench-runtime";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { loadInventory, resolveInventoryHosts } from "../../src/adapters/playbooks/load-inventory";
 import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
-import { runHostSteps, type ResolvedHost } from "../../src/app/run-playbook";
+import { runHostSteps, type ResolvedHost } from "../../src/engine/host-steps";
 import type { Playbook, Step } from "../../src/domain/playbook";
 import type { Lab } from "../../test/lab/lab";
 import { sshOptions } from "../fanout/contenders";

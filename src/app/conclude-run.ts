@@ -2,39 +2,23 @@ import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
 import { runIdFor, type IncidentRun } from "../domain/incident-run";
 import type { Cause } from "../domain/cause";
-import type { HostReport } from "../domain/step-result";
+import { playbookKind } from "../domain/playbook";
+import type { ProxyKindName } from "../domain/proxies/registry";
+import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
-import { hostWasReachable } from "./run-playbook";
 import { requestApproval } from "./request-approval";
 
 /**
- * Called by the job that finished the run's last host (or by a retry of it): one diagnosis for the
- * fleet, the run's end, and an approval request per remediation step. Every write is keyed by the
- * run, so a repeat of this call adds nothing.
+ * Called by the job that finished the run's last host (or by a retry of it): the run's end, then,
+ * once every run started with it (one per proxy kind of a mixed fleet) is in as well, one
+ * diagnosis over all their hosts and an approval request per remediation step of each run. Every
+ * write is keyed by the run or its group, so a repeat of this call, or two runs of the group
+ * finishing at once, add nothing twice.
  */
 export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
-  const reports = await deps.runs.hostReports(run.runId);
-  const diagnosis = diagnoseFleet(
-    reports.map((r) => ({ host: r.host, reachable: hostWasReachable(r), findings: r.findings })),
-  );
-  const first = await recordEvent(deps, run.incidentId, {
-    type: "diagnosis",
-    key: `diagnosis:${run.runId}`,
-    at: deps.clock.now(),
-    actor: BOT,
-    summary: `Diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
-    details: {
-      runId: run.runId,
-      diagnosis,
-      perHost: perHostCause(reports),
-      evidence: evidenceOf(reports),
-    },
-  });
-  if (first && run.runId === runIdFor(run.incidentId, "immediate", 0)) {
-    const incident = await deps.incidents.get(run.incidentId);
-    if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
-  }
+  const group = await finishedGroup(deps, run);
+  const diagnosis = group ? await diagnoseGroup(deps, run, group) : null;
   await recordEvent(deps, run.incidentId, {
     type: "playbook-finished",
     key: `playbook-finished:${run.runId}`,
@@ -43,9 +27,77 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
     summary: `Playbook ${run.playbook} (${run.phase}) finished`,
     details: { runId: run.runId, playbook: run.playbook, phase: run.phase },
   });
-  if (diagnosis.cause === "healthy") return;
-  // Remediation is offered only where something is wrong and the host answered: reloading a
-  // healthy proxy is risk without benefit, and an unreachable one cannot run it anyway.
+  if (!group || !diagnosis || diagnosis.cause === "healthy") return;
+  for (const member of group) await requestRemediations(deps, member.run, member.reports);
+}
+
+/** One diagnosis for the whole group, keyed by its first run (the only one when it ran alone). */
+async function diagnoseGroup(
+  deps: LifecycleDeps,
+  run: IncidentRun,
+  group: readonly FinishedRun[],
+): Promise<Diagnosis> {
+  const reports = group.flatMap((member) => member.reports);
+  const diagnosis = diagnoseFleet(
+    group.flatMap(({ reports: own, kind }) =>
+      own.map((r) => ({
+        host: r.host,
+        kind,
+        reachable: hostWasReachable(r),
+        findings: r.findings,
+      })),
+    ),
+  );
+  const groupId = run.siblings?.[0] ?? run.runId;
+  const first = await recordEvent(deps, run.incidentId, {
+    type: "diagnosis",
+    key: `diagnosis:${groupId}`,
+    at: deps.clock.now(),
+    actor: BOT,
+    summary: `Diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
+    details: {
+      runId: groupId,
+      diagnosis,
+      perHost: perHostCause(reports),
+      evidence: evidenceOf(reports),
+    },
+  });
+  if (first && groupId.startsWith(runIdFor(run.incidentId, "immediate", 0))) {
+    const incident = await deps.incidents.get(run.incidentId);
+    if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
+  }
+  return diagnosis;
+}
+
+interface FinishedRun {
+  run: IncidentRun;
+  kind: ProxyKindName | undefined;
+  reports: HostReport[];
+}
+
+/** Every run of the group with its reports, or null while one of them still has hosts running. */
+async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<FinishedRun[] | null> {
+  const group: FinishedRun[] = [];
+  for (const runId of run.siblings ?? [run.runId]) {
+    const member = runId === run.runId ? run : await deps.runs.getRun(runId);
+    if (!member) continue;
+    const reports = await deps.runs.hostReports(runId);
+    if (reports.length < member.hosts.length) return null;
+    const playbook = await deps.runner.getPlaybook(member.playbook);
+    group.push({ run: member, kind: playbook ? playbookKind(playbook) : undefined, reports });
+  }
+  return group;
+}
+
+/**
+ * Remediation is offered only where something is wrong and the host answered: reloading a healthy
+ * proxy is risk without benefit, and an unreachable one cannot run it anyway.
+ */
+async function requestRemediations(
+  deps: LifecycleDeps,
+  run: IncidentRun,
+  reports: HostReport[],
+): Promise<void> {
   const affected = reports
     .filter((r) => hostWasReachable(r) && primaryCause(r.findings) !== "healthy")
     .map((r) => r.host);

@@ -14,7 +14,7 @@ export interface DeclareIncidentInput {
   /** Host and group names from the inventory. */
   hosts: string[];
   declaredBy: string;
-  /** Defaults to settings.defaultPlaybook. */
+  /** Absent: each host runs its proxy kind's playbook (settings.defaultPlaybooks). */
   playbook?: string;
   /** Default: the person `declaredBy`. An alert's incident has no commander until one takes it. */
   source?: IncidentSource;
@@ -59,7 +59,7 @@ export async function declareIncident(
     mitigatedAt: null,
     resolvedAt: null,
     summary: null,
-    playbook: input.playbook ?? deps.settings.defaultPlaybook,
+    playbook: input.playbook ?? null,
     source,
     version: 0,
   });
@@ -137,7 +137,9 @@ function startImmediateRun(deps: LifecycleDeps, incident: Incident) {
   return startRun(deps, {
     incident,
     runId: runIdFor(incident.id, "immediate", 0),
-    playbook: incident.playbook ?? deps.settings.defaultPlaybook,
+    playbook: incident.playbook ?? null,
+    // A playbook named at declare is for its kind's hosts; the others run their own kind's.
+    otherKinds: "own-playbook",
     phase: "immediate",
     hostNames: incident.hosts,
     // An alert's run is the bot's doing: nobody to mention as having asked for it.

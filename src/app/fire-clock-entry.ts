@@ -81,19 +81,16 @@ async function startPhaseSteps(
   incident: Incident,
   phase: Phase,
 ): Promise<void> {
-  const playbookId = incident.playbook ?? deps.settings.defaultPlaybook;
-  const playbook = await deps.runner.getPlaybook(playbookId);
-  if (!playbook || !playbook.phases[phase]?.length) return;
-  const runnable = playbook.phases[phase]?.some((s) => s.kind !== "manual") ?? false;
-  if (runnable && incident.hosts.length === 0) return;
   const started = await startRun(deps, {
     incident,
     runId: runIdFor(incident.id, phase, 0),
-    playbook: playbookId,
+    playbook: incident.playbook ?? null,
+    otherKinds: "own-playbook",
     phase,
     hostNames: incident.hosts,
     requestedBy: "bot",
   });
-  if (!started.ok)
+  // A phase the playbooks leave empty has nothing to start; say why anything else was not.
+  if (!started.ok && started.code !== "no-steps" && incident.hosts.length > 0)
     deps.log?.("phase steps not started", { incidentId: incident.id, phase, why: started.message });
 }

@@ -1,4 +1,5 @@
 import type { KeyFigureTargets } from "../domain/key-figures";
+import type { ProxyKindName } from "../domain/proxies/registry";
 import { RUNBOOK_TARGETS } from "../domain/key-figures";
 import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../domain/phase-clock";
 import type { ApprovalStore } from "../ports/approval-store";
@@ -27,8 +28,11 @@ export interface LifecycleSettings {
   operators: readonly string[];
   /** INCIDENT_RESPONDERS: invited to every incident channel. */
   responders: readonly string[];
-  /** The playbook a new incident runs, phase by phase. */
-  defaultPlaybook: string;
+  /**
+   * The playbook a new incident runs, phase by phase, on the hosts of each proxy kind; a kind not
+   * named runs its own package's default (apache-502, nginx-502, haproxy-502).
+   */
+  defaultPlaybooks: Partial<Record<ProxyKindName, string>>;
   /** Step output longer than this is cut in chat (the timeline keeps the engine's capped output). */
   maxChatOutputChars: number;
   targets: KeyFigureTargets;
@@ -44,7 +48,7 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
   approvalsRequired: 1,
   operators: [],
   responders: [],
-  defaultPlaybook: "apache-502",
+  defaultPlaybooks: {},
   maxChatOutputChars: 2500,
   targets: RUNBOOK_TARGETS,
   cardRefreshMs: 1000,

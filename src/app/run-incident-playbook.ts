@@ -3,7 +3,7 @@ import { runIdFor } from "../domain/incident-run";
 import type { IncidentRef } from "./find-incident";
 import { findOpenIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
-import { startRun } from "./start-run";
+import { startRun, type StartedRuns } from "./start-run";
 import type { UseCaseResult } from "./use-case-result";
 
 export interface RunIncidentPlaybookInput {
@@ -20,18 +20,21 @@ export interface RunIncidentPlaybookInput {
 export async function runIncidentPlaybook(
   deps: LifecycleDeps,
   input: RunIncidentPlaybookInput,
-): Promise<UseCaseResult<{ runId: string; hosts: string[] }>> {
+): Promise<UseCaseResult<StartedRuns>> {
   const found = await findOpenIncident(deps, input.incident);
   if (!found.ok) return found;
   const incident = found.value;
   const phase = input.phase ?? incident.phase;
   const n = await deps.runs.nextRunNumber(incident.id);
+  const named = input.hosts !== undefined && input.hosts.length > 0;
   return startRun(deps, {
     incident,
     runId: runIdFor(incident.id, phase, n),
     playbook: input.playbook,
+    // Hosts a person named must fit the playbook; the incident's other hosts are left out.
+    otherKinds: named ? "refuse" : "skip",
     phase,
-    hostNames: input.hosts && input.hosts.length > 0 ? input.hosts : incident.hosts,
+    hostNames: named ? (input.hosts ?? []) : incident.hosts,
     requestedBy: input.by,
   });
 }

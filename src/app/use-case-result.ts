@@ -16,6 +16,7 @@ export type UseCaseErrorCode =
   | "expired"
   | "incident-resolved"
   | "unknown-playbook"
+  | "no-steps"
   | "unknown-host"
   | "conflict";
 

@@ -7,10 +7,10 @@ import {
   planCommands,
   runPlaybook,
   type ResolvedHost,
-} from "../app/run-playbook";
+} from "../engine/host-steps";
 import { HostSelectionError } from "../domain/inventory";
 import { Phase } from "../domain/phase";
-import type { Playbook } from "../domain/playbook";
+import { kindMismatch, type Playbook } from "../domain/playbook";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { renderPlan, renderReport } from "./run-output";
 import { cliConfig } from "./settings";
@@ -60,6 +60,8 @@ export const run: Subcommand = async (args, io) => {
     values.hosts,
     overrides,
   );
+  const misfit = kindMismatch(playbook, hosts);
+  if (misfit) throw new UsageError(`${misfit}: run each kind's own playbook on them`);
   if (values["dry-run"]) return dryRun(io, playbook, phase.data, hosts, values.json);
   const report = await runPlaybook(
     { executor: new SshExecutor(), nowMs: () => Date.now() },

@@ -10,6 +10,7 @@ export const causes = [
   "backend_tls",
   "config_invalid",
   "proxy_exhausted",
+  "upstream_unhealthy",
   "healthy",
   "unknown",
 ] as const;

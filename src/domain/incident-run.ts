@@ -14,6 +14,11 @@ export const IncidentRun = z.object({
   hosts: z.array(z.string()),
   startedAt: z.number().int(),
   requestedBy: z.string(),
+  /**
+   * The runs started with this one over a mixed fleet, one per proxy kind, this one included (absent:
+   * it ran alone). The phase's diagnosis waits for all of them and covers all their hosts.
+   */
+  siblings: z.array(z.string()).optional(),
 });
 export type IncidentRun = z.infer<typeof IncidentRun>;
 

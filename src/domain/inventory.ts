@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_PROXY_KIND, ProxyKindName } from "./proxies/registry";
 
 /**
  * The inventory of the external contract: defaults, hosts (with per-host playbook vars) and
@@ -13,6 +14,8 @@ const connection = {
   port: z.number().int().min(1).max(65535).optional(),
   privateKey: z.string().min(1).optional(),
   knownHosts: z.string().min(1).optional(),
+  /** Which proxy runs on the host (absent: apache); it picks the host's playbook. */
+  kind: ProxyKindName.optional(),
 };
 
 export const InventoryHost = z
@@ -56,6 +59,12 @@ export type Inventory = z.infer<typeof Inventory>;
  */
 function isHost(inventory: Pick<Inventory, "hosts">, name: string): boolean {
   return Object.hasOwn(inventory.hosts, name);
+}
+
+/** The proxy kind of a host: its own `kind:`, else the defaults', else Apache. */
+export function hostKind(inventory: Inventory, name: string): ProxyKindName {
+  const own = isHost(inventory, name) ? inventory.hosts[name]?.kind : undefined;
+  return own ?? inventory.defaults.kind ?? DEFAULT_PROXY_KIND;
 }
 
 function groupMembers(inventory: Inventory, name: string): readonly string[] | undefined {

@@ -1,4 +1,6 @@
 import type { Expectation, Playbook, Step, VariableSpec } from "./playbook";
+import { playbookKind } from "./playbook";
+import { kindOfParser, type ProxyKindName } from "./proxies/registry";
 import { Phase } from "./phase";
 import { checkVariableValue, safeRegExp } from "./playbook-variables";
 import type { ShellSyntax } from "./shell-syntax";
@@ -7,7 +9,7 @@ import { readTemplate, templateVariables } from "./template";
 /**
  * Checks a playbook beyond its schema: templates parse, use only declared variables (url filters
  * only on url variables), regular expressions compile, defaults fit their types, step ids are
- * unique. Each issue names its field as `phases.immediate[2].run`.
+ * unique, parsers fit the playbook's proxy kind. Each issue names its field as `phases.immediate[2].run`.
  */
 export interface ValidationIssue {
   path: string;
@@ -55,9 +57,22 @@ function checkSteps(playbook: Playbook): ValidationIssue[] {
         });
       } else seen.set(step.id, at);
       issues.push(...checkStep(step, at, playbook.vars));
+      issues.push(...checkParser(step, at, playbookKind(playbook)));
     });
   }
   return issues;
+}
+
+/**
+ * A step reads its output with a shared parser or one of its own proxy kind's: an nginx playbook
+ * that parses with an Apache parser would find nothing and call every host healthy.
+ */
+function checkParser(step: Step, at: string, kind: ProxyKindName): ValidationIssue[] {
+  if (step.kind !== "diagnostic" && step.kind !== "check") return [];
+  const owner = step.parse === undefined ? undefined : kindOfParser(step.parse);
+  if (owner === undefined || owner === kind) return [];
+  const message = `parser "${step.parse}" reads ${owner} output; this playbook is for ${kind} (proxy: ${kind})`;
+  return [{ path: `${at}.parse`, message }];
 }
 
 function checkStep(step: Step, at: string, vars: Record<string, VariableSpec>): ValidationIssue[] {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ParserName } from "./diagnosis/parser-name";
+import { DEFAULT_PROXY_KIND, ParserName, ProxyKindName } from "./proxies/registry";
 import { Phase } from "./phase";
 
 /**
@@ -140,8 +140,30 @@ export const Playbook = z
     id: slug,
     title: z.string().min(1),
     description: z.string().min(1),
+    /** The proxy kind the playbook is for (absent: apache); it runs on hosts of that kind only. */
+    proxy: ProxyKindName.optional(),
     vars: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariableSpec).default({}),
     phases: z.partialRecord(Phase, z.array(Step).min(1)),
   })
   .strict();
 export type Playbook = z.infer<typeof Playbook>;
+
+/** The proxy kind a playbook is for. */
+export function playbookKind(playbook: Pick<Playbook, "proxy">): ProxyKindName {
+  return playbook.proxy ?? DEFAULT_PROXY_KIND;
+}
+
+/**
+ * Why a playbook cannot run on these hosts: some are of another proxy kind. Null when all fit.
+ * The message names each misfit with its kind, so the responder knows which playbook to use.
+ */
+export function kindMismatch(
+  playbook: Pick<Playbook, "id" | "proxy">,
+  hosts: readonly { name: string; kind: ProxyKindName }[],
+): string | null {
+  const kind = playbookKind(playbook);
+  const others = hosts.filter((host) => host.kind !== kind);
+  if (others.length === 0) return null;
+  const named = others.map((host) => `${host.name} (${host.kind})`).join(", ");
+  return `${playbook.id} is for ${kind} hosts; ${named} ${others.length > 1 ? "are" : "is"} not`;
+}

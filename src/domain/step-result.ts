@@ -56,3 +56,16 @@ export const PlaybookRunReport = z.object({
   diagnosis: Diagnosis,
 });
 export type PlaybookRunReport = z.infer<typeof PlaybookRunReport>;
+
+/** How a step's `reason` starts when the engine could not connect to its host at all. */
+export const CANNOT_REACH = "cannot reach host: ";
+
+/** A step that failed only because its host could not be connected. */
+export function isUnreachable(result: StepResult): boolean {
+  return result.status === "error" && (result.reason ?? "").startsWith(CANNOT_REACH);
+}
+
+/** Was the host reached? False when its steps failed only because it could not be connected. */
+export function hostWasReachable(report: HostReport): boolean {
+  return !report.steps.some(isUnreachable);
+}

@@ -1,16 +1,19 @@
 import type { Phase } from "../domain/phase";
 import type { Playbook, RemediationStep, Step } from "../domain/playbook";
 import type { HostReport, StepResult } from "../domain/step-result";
+import type { ProxyKindName } from "../domain/proxies/registry";
 import type { HostTarget } from "./remote-executor";
 
 /**
  * The engine as the lifecycle sees it: find a playbook, resolve host names, run one host's steps,
- * run one remediation. main.ts wires it to the engine (app/run-playbook.ts, app/run-remediation.ts)
+ * run one remediation. main.ts wires it to the engine (src/engine/: playbook-runner.ts, host-steps.ts, remediation.ts)
  * with the SSH executor; unit tests use a fake. Shapes match the engine's ResolvedHost / StepHooks.
  */
 export interface RunnerHost {
   name: string;
   target: HostTarget;
+  /** The proxy on the host (inventory `kind:`): it runs its own kind's playbook. */
+  kind: ProxyKindName;
   vars: Record<string, string | number>;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { enginePlaybookRunner } from "../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../src/engine/playbook-runner";
 import {
   DEFAULT_SETTINGS,
   type LifecycleDeps,
@@ -74,6 +74,7 @@ export function testHosts(
 ): RunnerHost[] {
   return names.map((name) => ({
     name,
+    kind: "apache",
     target: {
       name,
       address: "127.0.0.1",
@@ -142,7 +143,11 @@ export function lifecycleHarness(options: {
         return options.hosts.filter((h) => names.includes(h.name));
       },
     }),
-    settings: { ...DEFAULT_SETTINGS, defaultPlaybook: "lifecycle-test", ...options.settings },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      defaultPlaybooks: { apache: "lifecycle-test" },
+      ...options.settings,
+    },
     randomSuffix: () => `s${++n}`,
     digest: (text) => createHash("sha256").update(text).digest("hex"),
   };

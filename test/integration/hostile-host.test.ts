@@ -3,7 +3,7 @@ import { Client } from "ssh2";
 import { runBatchOnChannel } from "../../src/adapters/ssh/batch-channel";
 import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
 import { CLIENT_GRACE_MS, batchDeadlineMs } from "../../src/adapters/ssh/timing";
-import { runPlaybook } from "../../src/app/run-playbook";
+import { runPlaybook } from "../../src/engine/host-steps";
 import { Playbook } from "../../src/domain/playbook";
 import type { CommandOutcome, CommandRequest } from "../../src/ports/remote-executor";
 import { FakeSshd, type HostChannel } from "../fakes/fake-sshd";
@@ -279,7 +279,7 @@ describe("a hostile host against the SSH executor and the engine", () => {
       {
         playbook,
         phase: "immediate",
-        hosts: [{ name: "hostile-1", target: sshd.target(), vars: {} }],
+        hosts: [{ name: "hostile-1", kind: "apache", target: sshd.target(), vars: {} }],
       },
     );
     const [first, second] = report.hosts[0]?.steps ?? [];

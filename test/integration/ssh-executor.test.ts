@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SshExecutor } from "../../src/adapters/ssh/ssh-executor";
-import { runPlaybook } from "../../src/app/run-playbook";
+import { runPlaybook } from "../../src/engine/host-steps";
 import { Playbook } from "../../src/domain/playbook";
 import { RemoteError, type CommandOutcome, type HostTarget } from "../../src/ports/remote-executor";
 import { freePort } from "../support/free-port";
@@ -212,13 +212,14 @@ describe("SSH executor against the lab", () => {
     });
     const closedPort = await freePort();
     const hosts = [
-      { name: "proxy-1", target: target("proxy-1"), vars: {} },
+      { name: "proxy-1", kind: "apache" as const, target: target("proxy-1"), vars: {} },
       {
         name: "gone",
+        kind: "apache" as const,
         target: target("proxy-2", { name: "gone", address: "127.0.0.1", port: closedPort }),
         vars: {},
       },
-      { name: "proxy-2", target: target("proxy-2"), vars: {} },
+      { name: "proxy-2", kind: "apache" as const, target: target("proxy-2"), vars: {} },
     ];
     const report = await runPlaybook(
       { executor, nowMs: () => Date.now() },

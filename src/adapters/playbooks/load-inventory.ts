@@ -1,10 +1,18 @@
 import { homedir } from "node:os";
-import { Inventory, hostTarget, selectHosts, type InventoryTarget } from "../../domain/inventory";
+import {
+  Inventory,
+  hostKind,
+  hostTarget,
+  selectHosts,
+  type InventoryTarget,
+} from "../../domain/inventory";
+import type { ProxyKindName } from "../../domain/proxies/registry";
 import { loadYamlFile } from "./yaml-file";
 
 export interface InventoryHostEntry {
   name: string;
   target: InventoryTarget;
+  kind: ProxyKindName;
   vars: Record<string, string | number>;
 }
 
@@ -30,6 +38,7 @@ export function resolveInventoryHosts(
   return selectHosts(inventory, selection).map((name) => ({
     name,
     target: hostTarget(inventory, name, home),
+    kind: hostKind(inventory, name),
     vars: inventory.hosts[name]?.vars ?? {},
   }));
 }

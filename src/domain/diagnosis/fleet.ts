@@ -1,10 +1,13 @@
 import { Cause } from "../cause";
 import { Diagnosis, Finding } from "../step-result";
-import { causePhrase, recommendationFor } from "./recommendations";
+import { DEFAULT_PROXY_KIND, ProxyKindName, proxyKind } from "../proxies/registry";
+import { causePhrase } from "./cause-phrase";
 import { upstreamsNamedIn } from "./upstream-named";
 
 export interface FleetHostReport {
   host: string;
+  /** The host's proxy kind (absent: Apache): recommendations speak that proxy's words. */
+  kind?: ProxyKindName;
   reachable: boolean;
   findings: Finding[];
 }
@@ -15,6 +18,8 @@ const SECONDARY_CONFIDENCE = 0.5;
 interface CauseGroup {
   cause: Cause;
   hosts: string[];
+  /** Each host's kind, in host order. */
+  kinds: ProxyKindName[];
   evidence: string[];
   confidence: number;
 }
@@ -30,25 +35,29 @@ function groupByCause(reports: readonly FleetHostReport[]): {
 } {
   const primary = new Map<Cause, CauseGroup>();
   const secondary = new Map<Cause, CauseGroup>();
-  const add = (into: Map<Cause, CauseGroup>, host: string, finding: Finding): void => {
+  const add = (into: Map<Cause, CauseGroup>, report: FleetHostReport, finding: Finding): void => {
     const group = into.get(finding.cause) ?? {
       cause: finding.cause,
       hosts: [],
+      kinds: [],
       evidence: [],
       confidence: 0,
     };
-    if (!group.hosts.includes(host)) group.hosts.push(host);
+    if (!group.hosts.includes(report.host)) {
+      group.hosts.push(report.host);
+      group.kinds.push(report.kind ?? DEFAULT_PROXY_KIND);
+    }
     group.evidence.push(...finding.evidence);
     group.confidence = Math.max(group.confidence, finding.confidence);
     into.set(finding.cause, group);
   };
   for (const report of reports) {
     const [first, ...rest] = report.findings;
-    add(primary, report.host, first ?? { cause: "unknown", evidence: [], confidence: 0 });
+    add(primary, report, first ?? { cause: "unknown", evidence: [], confidence: 0 });
     for (const finding of rest) {
       const meaningful = finding.cause !== "healthy" && finding.cause !== "unknown";
       if (meaningful && finding.confidence >= SECONDARY_CONFIDENCE) {
-        add(secondary, report.host, finding);
+        add(secondary, report, finding);
       }
     }
   }
@@ -77,9 +86,14 @@ function mergeByCause(groups: readonly CauseGroup[]): CauseGroup[] {
   const merged = new Map<Cause, CauseGroup>();
   for (const group of groups) {
     const seen = merged.get(group.cause);
-    if (!seen) merged.set(group.cause, { ...group, hosts: [...group.hosts] });
-    else {
-      seen.hosts.push(...group.hosts.filter((h) => !seen.hosts.includes(h)));
+    if (!seen) {
+      merged.set(group.cause, { ...group, hosts: [...group.hosts], kinds: [...group.kinds] });
+    } else {
+      group.hosts.forEach((host, i) => {
+        if (seen.hosts.includes(host)) return;
+        seen.hosts.push(host);
+        seen.kinds.push(group.kinds[i] ?? DEFAULT_PROXY_KIND);
+      });
       seen.evidence.push(...group.evidence);
       seen.confidence = Math.max(seen.confidence, group.confidence);
     }
@@ -92,10 +106,42 @@ function listHosts(hosts: readonly string[]): string {
   return `${hosts.slice(0, -1).join(", ")} and ${hosts[hosts.length - 1]}`;
 }
 
+/** The hosts of a group per kind, kinds in order of first appearance. */
+function hostsByKind(group: CauseGroup): [ProxyKindName, string[]][] {
+  const byKind = new Map<ProxyKindName, string[]>();
+  group.hosts.forEach((host, i) => {
+    const kind = group.kinds[i] ?? DEFAULT_PROXY_KIND;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), host]);
+  });
+  return [...byKind.entries()];
+}
+
+/** A kind's own words when the whole group is of that kind, else words that fit every kind. */
+function phraseFor(group: CauseGroup): string {
+  const kinds = hostsByKind(group);
+  const only = kinds.length === 1 ? kinds[0]?.[0] : undefined;
+  return (only && proxyKind(only).causePhrases[group.cause]) ?? causePhrase[group.cause];
+}
+
 function sentenceFor(group: CauseGroup): string {
   const upstreams = upstreamsNamedIn(group.evidence);
   const about = upstreams.length ? ` (${upstreams.slice(0, 3).join(", ")})` : "";
-  return `${listHosts(group.hosts)}: ${causePhrase[group.cause]}${about}.`;
+  return `${listHosts(group.hosts)}: ${phraseFor(group)}${about}.`;
+}
+
+/** One recommendation per kind among the group's hosts, each in that proxy's words. */
+function recommendationFor(group: CauseGroup, upstream: string): string {
+  const kinds = hostsByKind(group);
+  if (kinds.length === 1) {
+    const [kind, hosts] = kinds[0] ?? [DEFAULT_PROXY_KIND, group.hosts];
+    return proxyKind(kind).recommendation(group.cause, listHosts(hosts), upstream);
+  }
+  return kinds
+    .map(([kind, hosts]) => {
+      const { title, recommendation } = proxyKind(kind);
+      return `${title} (${listHosts(hosts)}): ${recommendation(group.cause, listHosts(hosts), upstream)}`;
+    })
+    .join(" ");
 }
 
 export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
@@ -138,7 +184,7 @@ export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
     cause: main.cause,
     hosts: main.hosts,
     summary,
-    recommendation: recommendationFor(main.cause, listHosts(main.hosts), upstream),
+    recommendation: recommendationFor(main, upstream),
   };
   if (others.length) diagnosis.others = others.map((g) => ({ cause: g.cause, hosts: g.hosts }));
   return diagnosis;

@@ -1,6 +1,6 @@
 import { Cause, causes } from "../cause";
 import { Finding } from "../step-result";
-import { HostEvidence } from "./host-evidence";
+import { HostEvidence } from "./evidence";
 import { recoveredSince } from "./recovery";
 import { Signal } from "./signal";
 

@@ -9,7 +9,6 @@ import { findingsFor } from "./host-findings";
 export type { StepEvidence, DiagnosisContext } from "./host-evidence";
 export type { FleetHostReport } from "./fleet";
 export { diagnoseFleet, primaryCause } from "./fleet";
-export { recommendationFor } from "./recommendations";
 
 /**
  * The host's findings, its main cause first: the traffic cause (refused, timeout…), then

@@ -1,4 +1,4 @@
-import { HostEvidence } from "./host-evidence";
+import { HostEvidence } from "./evidence";
 import { Signal } from "./signal";
 
 /** Answers after the last error that show clients are served again. */

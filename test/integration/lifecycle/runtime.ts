@@ -1,4 +1,4 @@
-import { enginePlaybookRunner } from "../../../src/app/engine-playbook-runner";
+import { enginePlaybookRunner } from "../../../src/engine/playbook-runner";
 import { configFrom, type Config } from "../../../src/config/env";
 import { startRuntime, type Runtime } from "../../../src/main";
 import type { Chat } from "../../../src/ports/chat";
@@ -45,7 +45,7 @@ export function startTestRuntime(o: TestRuntimeOptions): Promise<Runtime> {
       announceBackoffMs: 50,
       announceAttempts: 4,
     },
-    settings: { defaultPlaybook: "lifecycle-test", ...o.settings },
+    settings: { defaultPlaybooks: { apache: "lifecycle-test" }, ...o.settings },
     runner: enginePlaybookRunner({
       executor: o.executor,
       catalog: {

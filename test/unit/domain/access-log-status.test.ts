@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lineStatus, scanStatuses } from "../../../src/domain/access-log-status";
-import { parseAccessLog } from "../../../src/domain/diagnosis/parsers/access-log";
+import { parseAccessLog } from "../../../src/domain/proxies/apache/access-log";
 
 const FIXTURES = join(__dirname, "../../fixtures/apache");
 

@@ -58,6 +58,7 @@ describe("loading playbooks and inventory from YAML", () => {
     );
     expect(host).toEqual({
       name: "proxy-1",
+      kind: "apache",
       target: expect.objectContaining({
         privateKeyPath: "/home/op/.ssh/id_ed25519",
         knownHostsPath: "/home/op/.ssh/known_hosts",

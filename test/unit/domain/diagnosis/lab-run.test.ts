@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { diagnoseFleet, diagnoseHost, primaryCause } from "../../../../src/domain/diagnosis";
-import { ParserName } from "../../../../src/domain/diagnosis/parser-name";
+import { ParserName } from "../../../../src/domain/proxies/registry";
 import { Cause } from "../../../../src/domain/cause";
 import { StepResult } from "../../../../src/domain/step-result";
 import { MODE_SIGNATURES, isBreakMode } from "../../../lab/modes";

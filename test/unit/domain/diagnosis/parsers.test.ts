@@ -1,16 +1,14 @@
-import {
-  parseAccessLog,
-  summarizeAccessLog,
-} from "../../../../src/domain/diagnosis/parsers/access-log";
-import { parseConfigTest } from "../../../../src/domain/diagnosis/parsers/configtest";
+import { parseAccessLog } from "../../../../src/domain/proxies/apache/access-log";
+import { summarizeAccessLog } from "../../../../src/domain/diagnosis/access-log";
+import { parseConfigTest } from "../../../../src/domain/proxies/apache/configtest";
 import { parseConnections } from "../../../../src/domain/diagnosis/parsers/connections";
 import { parseDnsProbe } from "../../../../src/domain/diagnosis/parsers/dns-probe";
-import { parseErrorLogLine } from "../../../../src/domain/diagnosis/parsers/error-log";
+import { parseErrorLogLine } from "../../../../src/domain/proxies/apache/error-log";
 import {
   httpProbeSignals,
   parseHttpProbe,
 } from "../../../../src/domain/diagnosis/parsers/http-probe";
-import { parseModules } from "../../../../src/domain/diagnosis/parsers/modules";
+import { parseModules } from "../../../../src/domain/proxies/apache/modules";
 import {
   openFilesSignals,
   parseOpenFiles,
@@ -18,10 +16,10 @@ import {
 import {
   parseServerStatus,
   serverStatusSignals,
-} from "../../../../src/domain/diagnosis/parsers/server-status";
+} from "../../../../src/domain/proxies/apache/server-status";
 import { parseTcpProbe } from "../../../../src/domain/diagnosis/parsers/tcp-probe";
-import { parseVirtualHosts } from "../../../../src/domain/diagnosis/parsers/vhosts";
-import { classifyErrorLogEntry } from "../../../../src/domain/diagnosis/error-log-rules";
+import { parseVirtualHosts } from "../../../../src/domain/proxies/apache/vhosts";
+import { classifyErrorLogEntry } from "../../../../src/domain/proxies/apache/error-log-rules";
 
 // Every line below was written by Apache 2.4.71, curl 7.88, nc (netcat-openbsd) or getent on
 // Debian 12, in the incident lab or against a hand-run Apache; none is made up.

@@ -6,7 +6,7 @@ import { Playbook } from "../../../../src/domain/playbook";
 import { formatIssuePath, validatePlaybook } from "../../../../src/domain/playbook-validation";
 import { resolveVariables } from "../../../../src/domain/playbook-variables";
 import { parseTemplate, renderTemplate } from "../../../../src/domain/template";
-import { ParserName } from "../../../../src/domain/diagnosis/parser-name";
+import { ParserName } from "../../../../src/domain/proxies/registry";
 
 const dir = join(__dirname, "../../../../playbooks");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));

@@ -1,6 +1,6 @@
-import { recommendationFor } from "../../../../src/domain/diagnosis";
+import { apacheRecommendation as recommendationFor } from "../../../../src/domain/proxies/apache/recommendations";
 import { causes } from "../../../../src/domain/cause";
-import { parseAccessLogLine } from "../../../../src/domain/diagnosis/parsers/access-log";
+import { parseAccessLogLine } from "../../../../src/domain/proxies/apache/access-log";
 import { upstreamNamedIn } from "../../../../src/domain/diagnosis/upstream-named";
 
 describe("naming the upstream a line talks about", () => {

@@ -1,4 +1,4 @@
-import { Signal, signal } from "../signal";
+import { Signal, signal } from "../../diagnosis/signal";
 
 /**
  * `apache2ctl configtest` (expected command: `APACHECTL configtest`, stderr included). Healthy:

@@ -1,7 +1,7 @@
-import { Cause } from "../cause";
+import { Cause } from "../../cause";
 
-/** What the responder should check or do next, per cause, in an operator's words. */
-export function recommendationFor(cause: Cause, where: string, upstream: string): string {
+/** What the responder should check or do next, per cause, in an Apache operator's words. */
+export function apacheRecommendation(cause: Cause, where: string, upstream: string): string {
   switch (cause) {
     case "upstream_refused":
       return `Nothing listens on ${upstream} as seen from ${where}: start or restart the upstream service, check its port and firewall; then watch the 502/503 rate fall (Apache retries a failed worker after its retry= period, 60 s by default).`;
@@ -19,23 +19,11 @@ export function recommendationFor(cause: Cause, where: string, upstream: string)
       return `apache2ctl configtest fails on ${where}: the configuration on disk is broken, so any reload or restart would take the proxy down. Fix the file and line it names (see recent changes in /etc/apache2/sites-enabled), rerun configtest, and only then reload.`;
     case "proxy_exhausted":
       return `Apache on ${where} is out of workers or file descriptors: look for slow upstream requests holding workers (lower ProxyTimeout), raise MaxRequestWorkers/ServerLimit if memory allows, or the open-files limit; a graceful reload frees stuck workers only for a while.`;
+    case "upstream_unhealthy":
+      return `Every member of the balancer ${upstream} is marked in error or disabled as seen from ${where} (health checks or failed requests): check the members themselves; Apache puts a member back after its retry= period, and balancer-manager can enable one by hand once it answers.`;
     case "healthy":
       return `No proxy errors in the window and the upstream answers on ${where}: keep watching the 502 rate; if users still see 502s, look at what sits in front of these proxies.`;
     case "unknown":
       return `The evidence from ${where} does not point at one cause: read the error log lines shown, probe the upstream by hand from the proxy, and bring in the upstream's owners.`;
   }
 }
-
-/** A few words per cause for the summary sentence. */
-export const causePhrase: Record<Cause, string> = {
-  upstream_refused: "the upstream refuses connections",
-  upstream_timeout: "the upstream does not answer in time",
-  upstream_bad_response: "the upstream sends malformed responses",
-  upstream_reset: "the upstream closes or resets connections",
-  dns_failure: "the upstream name does not resolve",
-  backend_tls: "the TLS handshake to the upstream fails",
-  config_invalid: "the Apache configuration on disk fails configtest",
-  proxy_exhausted: "Apache is out of workers or file descriptors",
-  healthy: "no proxy errors and the upstream answers",
-  unknown: "no clear cause in the evidence",
-};

@@ -1,4 +1,4 @@
-import { runHostSteps, type ResolvedHost } from "../../../src/app/run-playbook";
+import { runHostSteps, type ResolvedHost } from "../../../src/engine/host-steps";
 import { Playbook, type Step } from "../../../src/domain/playbook";
 import type { StepResult } from "../../../src/domain/step-result";
 import {
@@ -36,6 +36,7 @@ const steps = playbook.phases.immediate ?? [];
 
 const host: ResolvedHost = {
   name: "proxy-1",
+  kind: "apache",
   vars: { upstream_url: "http://backend:8080/" },
   target: {
     name: "proxy-1",

@@ -3,9 +3,9 @@ import type { Phase } from "../domain/phase";
 import type { Playbook, Step, StepKind } from "../domain/playbook";
 import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
 import type { RemoteExecutor } from "../ports/remote-executor";
-import { StepBatch, type BatchItem } from "./playbook-engine-batch";
-import { CANNOT_REACH, HostConnection, engineDefaults } from "./playbook-engine-connection";
-import type { EngineOptions } from "./playbook-engine-connection";
+import { StepBatch, type BatchItem } from "./step-batch";
+import { HostConnection, engineDefaults } from "./host-connection";
+import type { EngineOptions } from "./host-connection";
 import {
   PlaybookInputError,
   describeRemediation,
@@ -15,15 +15,17 @@ import {
   runCommandStep,
   stepCommands,
   type StepLimits,
-} from "./playbook-engine-steps";
+} from "./step-commands";
 
 import type {
   RunnerHooks as StepHooks,
   RunnerHost as ResolvedHost,
 } from "../ports/playbook-runner";
 
-export { CANNOT_REACH, engineDefaults, type EngineOptions } from "./playbook-engine-connection";
-export { PlaybookInputError } from "./playbook-engine-steps";
+export { engineDefaults, type EngineOptions } from "./host-connection";
+export { CANNOT_REACH, hostWasReachable } from "../domain/step-result";
+import { isUnreachable } from "../domain/step-result";
+export { PlaybookInputError } from "./step-commands";
 
 // The engine's view of a host and its hooks are the ones the lifecycle's port declares, so the
 // queue and the CLI hand the engine the same shapes.
@@ -158,15 +160,6 @@ async function runStep(
   return runCommandStep(connection, step, values, limits);
 }
 
-function isUnreachable(result: StepResult): boolean {
-  return result.status === "error" && (result.reason ?? "").startsWith(CANNOT_REACH);
-}
-
-/** Was the host reached? False when its steps failed only because it could not be connected. */
-export function hostWasReachable(report: HostReport): boolean {
-  return !report.steps.some(isUnreachable);
-}
-
 function evidenceOf(steps: Step[], results: StepResult[]): StepEvidence[] {
   const byId = new Map(results.map((result) => [result.id, result]));
   return steps.flatMap((step) => {
@@ -193,8 +186,9 @@ export async function runPlaybook(
     runHost(deps.executor, input.playbook, steps, host, hooks, { nowMs: deps.nowMs, ...options }),
   );
   const diagnosis = diagnoseFleet(
-    outcomes.map(({ report, reachable }) => ({
+    outcomes.map(({ report, reachable }, i) => ({
       host: report.host,
+      kind: input.hosts[i]?.kind,
       reachable,
       findings: report.findings,
     })),

@@ -7,6 +7,7 @@ import type {
   RemoteSession,
 } from "../ports/remote-executor";
 import { RemoteError } from "../ports/remote-executor";
+import { CANNOT_REACH } from "../domain/step-result";
 
 /** The engine's limits, with the defaults used when a caller gives none. */
 export interface EngineOptions {
@@ -30,7 +31,6 @@ export const engineDefaults = {
 } as const;
 
 /** Every step of a host that could not be reached carries a reason starting with this. */
-export const CANNOT_REACH = "cannot reach host: ";
 
 /** How a batch went: `lost` means the connection broke during it (it is dropped, not reused). */
 export type BatchAttempt =

@@ -1,5 +1,5 @@
 import { parseConfigTest, configTestSignals } from "./configtest";
-import { Signal } from "../signal";
+import { Signal } from "../../diagnosis/signal";
 
 /**
  * `apache2ctl -S` (expected command: `APACHECTL -S`, stderr included): the virtual hosts Apache

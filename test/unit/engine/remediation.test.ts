@@ -1,4 +1,4 @@
-import { runRemediation } from "../../../src/app/run-remediation";
+import { runRemediation } from "../../../src/engine/remediation";
 import { Playbook, type RemediationStep } from "../../../src/domain/playbook";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
 
@@ -22,6 +22,7 @@ const playbook = Playbook.parse({
 });
 const step = playbook.phases.immediate?.[0] as RemediationStep;
 const host = {
+  kind: "apache" as const,
   name: "p",
   vars: {},
   target: {

@@ -1,11 +1,6 @@
 import type { StepResult } from "../domain/step-result";
-import type { HostConnection } from "./playbook-engine-connection";
-import {
-  commandHow,
-  judgeAttempt,
-  type CommandStep,
-  type StepLimits,
-} from "./playbook-engine-steps";
+import type { HostConnection } from "./host-connection";
+import { commandHow, judgeAttempt, type CommandStep, type StepLimits } from "./step-commands";
 
 /** A command step ready to go: its id, rendered command and limits. */
 export interface BatchItem {

@@ -1,4 +1,4 @@
-import { HostClock, monthIndex } from "../clock";
+import { HostClock, monthIndex } from "../../diagnosis/clock";
 
 /**
  * Apache 2.4 error log lines in the default `ErrorLogFormat` (Debian's apache2 sets none):

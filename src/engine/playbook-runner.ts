@@ -1,9 +1,9 @@
 import type { PlaybookCatalog } from "../ports/playbook-catalog";
 import type { PlaybookRunner, RunnerHost } from "../ports/playbook-runner";
 import type { RemoteExecutor } from "../ports/remote-executor";
-import type { EngineOptions } from "./run-playbook";
-import { planCommands, runHostSteps } from "./run-playbook";
-import { runRemediation } from "./run-remediation";
+import type { EngineOptions } from "./host-steps";
+import { planCommands, runHostSteps } from "./host-steps";
+import { runRemediation } from "./remediation";
 
 /**
  * The lifecycle's PlaybookRunner on the engine: the catalog finds playbooks, `resolveHosts` (the

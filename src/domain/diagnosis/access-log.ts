@@ -1,56 +1,15 @@
-import { monthIndex } from "../clock";
-
 /**
- * Access log lines in the lab's format, combined + `%D` (response time in microseconds):
- *
- *   127.0.0.1 - - [22/Nov/2026:22:12:12 +0000] "GET /hang HTTP/1.1" 502 559 "-" "curl/7.88.1" 2001785
- *
- * Plain combined lines (no `%D`) are read too, without response times. Expected command: the
- * playbook's `access-log` step: the host clock, then the newest lines of the last N minutes, read
- * backwards with `tac` and stopped at the first older line, at most a few thousand of them:
- *
- *   date '+clock: %s %z'; tac ACCESS_LOG | awk -v c=CUTOFF '…' | head -n 3000
+ * An access log line as every proxy kind's reader gives it (each kind parses its own format, see
+ * src/domain/proxies/KIND/access-log.ts), and the window's summary the diagnosis reads.
  */
 export interface AccessLogEntry {
   timeMs: number;
   method: string;
   path: string;
   status: number;
-  /** Microseconds (`%D`), when the format has it. */
+  /** Microseconds (Apache `%D`, nginx `$request_time`, HAProxy `Tt`), when the format has it. */
   durationUs: number | null;
   line: string;
-}
-
-const linePattern =
-  /^\S+ \S+ .*?\[(?<day>\d{2})\/(?<mon>[A-Z][a-z]{2})\/(?<year>\d{4}):(?<hh>\d{2}):(?<mm>\d{2}):(?<ss>\d{2}) (?<sign>[+-])(?<oh>\d{2})(?<om>\d{2})\] "(?<request>[^"]*)" (?<status>\d{3}) \S+(?: "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*")?(?: (?<duration>\d+))?\s*$/;
-
-export function parseAccessLogLine(line: string): AccessLogEntry | null {
-  const groups = linePattern.exec(line.trimEnd())?.groups;
-  if (!groups) return null;
-  const month = monthIndex[groups.mon ?? ""];
-  if (month === undefined) return null;
-  const offsetMinutes =
-    (Number(groups.oh) * 60 + Number(groups.om)) * (groups.sign === "-" ? -1 : 1);
-  const timeMs =
-    Date.UTC(
-      Number(groups.year),
-      month,
-      Number(groups.day),
-      Number(groups.hh),
-      Number(groups.mm),
-      Number(groups.ss),
-    ) -
-    offsetMinutes * 60_000;
-  const [method = "", target = ""] = (groups.request ?? "").split(" ");
-  return {
-    timeMs,
-    method,
-    // Query strings carry ids and tokens: the path alone groups failures and leaks nothing.
-    path: target.split("?")[0] ?? target,
-    status: Number(groups.status),
-    durationUs: groups.duration === undefined ? null : Number(groups.duration),
-    line: line.trimEnd(),
-  };
 }
 
 export interface AccessLogSummary {
@@ -111,9 +70,10 @@ export function summarizeAccessLog(entries: readonly AccessLogEntry[]): AccessLo
   };
 }
 
-export function parseAccessLog(output: string): AccessLogEntry[] {
+/** Every line one parser understands, in output order; the others (headers, clock line) drop. */
+export function parseLines<T>(output: string, parseLine: (line: string) => T | null): T[] {
   return output
     .split("\n")
-    .map(parseAccessLogLine)
-    .filter((e): e is AccessLogEntry => e !== null);
+    .map(parseLine)
+    .filter((e): e is T => e !== null);
 }

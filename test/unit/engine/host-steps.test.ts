@@ -3,7 +3,7 @@ import {
   runHostSteps,
   runPlaybook,
   type ResolvedHost,
-} from "../../../src/app/run-playbook";
+} from "../../../src/engine/host-steps";
 import { Playbook } from "../../../src/domain/playbook";
 import { RemoteError } from "../../../src/ports/remote-executor";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
@@ -50,6 +50,7 @@ const steps = playbook.phases.immediate ?? [];
 function host(name: string, vars: Record<string, string | number> = {}): ResolvedHost {
   return {
     name,
+    kind: "apache",
     vars: { upstream_url: "http://backend:8080/", ...vars },
     target: {
       name,

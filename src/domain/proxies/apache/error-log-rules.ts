@@ -1,6 +1,6 @@
-import { Cause } from "../cause";
-import { ErrorLogEntry } from "./parsers/error-log";
-import { Signal, signal } from "./signal";
+import { Cause } from "../../cause";
+import { ErrorLogEntry } from "./error-log";
+import { Signal, signal } from "../../diagnosis/signal";
 
 /**
  * What an Apache error log line means, from Apache's own message catalogue (httpd 2.4

@@ -1,4 +1,4 @@
-import { Signal, signal } from "../signal";
+import { Signal, signal } from "../../diagnosis/signal";
 
 /**
  * mod_status in machine-readable form. Expected command:

@@ -2,10 +2,10 @@ import { parseDuration } from "../domain/duration";
 import type { RemediationStep } from "../domain/playbook";
 import type { StepResult } from "../domain/step-result";
 import type { RemoteExecutor } from "../ports/remote-executor";
-import { HostConnection, engineDefaults } from "./playbook-engine-connection";
-import type { EngineOptions } from "./playbook-engine-connection";
-import { runRendered, timeoutOf } from "./playbook-engine-steps";
-import type { ResolvedHost } from "./run-playbook";
+import { HostConnection, engineDefaults } from "./host-connection";
+import type { EngineOptions } from "./host-connection";
+import { runRendered, timeoutOf } from "./step-commands";
+import type { ResolvedHost } from "./host-steps";
 
 /** The rendered commands an approval showed for one host; they run as they are. */
 export interface ApprovedCommands {

@@ -4,8 +4,8 @@ import { evaluateExpectation } from "../domain/playbook-expectation";
 import { resolveVariables } from "../domain/playbook-variables";
 import type { StepResult } from "../domain/step-result";
 import { parseTemplate, renderTemplate } from "../domain/template";
-import type { CommandAttempt, HostConnection } from "./playbook-engine-connection";
-import { joinOutput } from "./playbook-engine-connection";
+import type { CommandAttempt, HostConnection } from "./host-connection";
+import { joinOutput } from "./host-connection";
 
 /** Bad input to the engine (variables that fail their types): retrying cannot help. */
 export class PlaybookInputError extends Error {
