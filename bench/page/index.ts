@@ -1,5 +1,5 @@
 import { gzipSync } from "node:zlib";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { renderIncidentPage } from "../../src/adapters/http/page/render-incident-page";
 import { buildIncidentView } from "../../src/app/build-incident-view";
@@ -38,6 +38,7 @@ export async function runPageBench(args: Map<string, string> = new Map()): Promi
   const count = Number(args.get("events") ?? 2000);
   const runs = Number(args.get("runs") ?? 7);
   const renders = Number(args.get("renders") ?? 200);
+  const loadBefore = loadavg()[0] ?? 0;
   const events = sampleEvents(count);
   const now = events[events.length - 1]?.at ?? Date.now();
   const page = () =>
@@ -70,7 +71,7 @@ export async function runPageBench(args: Map<string, string> = new Map()): Promi
   };
   const ratio = median(pageRuns.map((f) => f.p99)) / median(baseRuns.map((f) => f.p99));
   return [
-    `### Incident page: ${count} timeline events, ${runs} runs × ${renders} renders, ${availableParallelism()} cores, Node ${process.version}`,
+    `### Incident page: ${count} timeline events, ${runs} runs × ${renders} renders, ${availableParallelism()} cores, Node ${process.version}, 1-minute load ${loadBefore.toFixed(1)} before and ${(loadavg()[0] ?? 0).toFixed(1)} after`,
     "",
     "| rendering | median | p99 (median of runs) | p99 min–max | size |",
     "| --- | ---: | ---: | ---: | ---: |",
