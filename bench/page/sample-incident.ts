@@ -1,6 +1,7 @@
 import type { Incident } from "../../src/domain/incident";
 import { BOT, person } from "../../src/domain/incident";
 import type { TimelineEvent } from "../../src/domain/timeline";
+import { requestsPerMinute } from "../../src/domain/access-log-status";
 
 /**
  * A long incident as the page meets it: declared on 10 hosts, runs of the immediate playbook
@@ -102,7 +103,7 @@ export function sampleEvents(count: number): TimelineEvent[] {
             status,
             exitCode: status === "ok" ? 0 : 1,
             durationMs: 180,
-            output: output(stepId, at, host, n),
+            ...recorded(output(stepId, at, host, n)),
           },
         });
       }
@@ -110,6 +111,12 @@ export function sampleEvents(count: number): TimelineEvent[] {
     events.push(...runEnd(runId, run, at + MIN));
   }
   return events.slice(0, count);
+}
+
+/** The output, and the request counts the bot records beside an access log's. */
+function recorded(text: string) {
+  const counts = requestsPerMinute(text);
+  return { output: text, ...(counts.length > 0 ? { requestsPerMinute: counts } : {}) };
 }
 
 function runEnd(runId: string, run: number, at: number): TimelineEvent[] {

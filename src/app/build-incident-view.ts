@@ -1,5 +1,5 @@
 import type { Cause } from "../domain/cause";
-import { scanStatuses } from "../domain/access-log-status";
+import { requestsPerMinute, type MinuteCount } from "../domain/access-log-status";
 import type { Incident } from "../domain/incident";
 import { keyFigures, type KeyFigureTargets } from "../domain/key-figures";
 import type { TextPart } from "../domain/message-text";
@@ -304,64 +304,58 @@ function applyApprovalEvent(views: Map<string, ApprovalView>, e: TimelineEvent):
 
 /** Steps whose output is the access log (`access-log`, `access-log-recent` in the playbooks). */
 const ACCESS_LOG_STEP = /^access-log/;
-/** About this many points per host across the window, never narrower than a minute. */
+/** About this many points per host across the window, each a whole number of minutes. */
 const RATE_POINTS = 40;
-const MIN_BUCKET_MS = 60_000;
-
-/** One read of an access log: each line's time and status, in two arrays of plain numbers. */
-interface LogRead {
-  times: number[];
-  statuses: number[];
-  oldest: number;
-}
+const MINUTE_MS = 60_000;
 
 /**
- * The 5xx share per host over time. Runs read overlapping windows of the same log (the last N
- * minutes each time), so of each read only the lines older than the next read's oldest line
- * count: each request is counted once, without comparing lines one by one.
+ * The 5xx share per host over time, from the request counts per minute each access-log step
+ * recorded (or, for events recorded before the counts were, from its output). Runs read
+ * overlapping windows of the same log, so each minute's counts come from the read that saw most
+ * of it: a request is counted once however many reads returned its line.
  */
 function errorRates(events: readonly TimelineEvent[]): HostErrorRate[] {
-  const reads = new Map<string, LogRead[]>();
-  const stamps = new Map<string, number>();
+  const byHost = new Map<string, Map<number, MinuteCount>>();
   let start = Infinity;
   let last = -Infinity;
   for (const e of events) {
-    if (e.type !== "step-finished" || !ACCESS_LOG_STEP.test(e.details.stepId)) continue;
-    const read: LogRead = { times: [], statuses: [], oldest: Infinity };
-    scanStatuses(e.details.output, stamps, (timeMs, status) => {
-      read.times.push(timeMs);
-      read.statuses.push(status);
-      if (timeMs < read.oldest) read.oldest = timeMs;
-      if (timeMs > last) last = timeMs;
-    });
-    if (read.times.length === 0) continue;
-    start = Math.min(start, read.oldest);
-    const host = reads.get(e.details.host) ?? [];
-    host.push(read);
-    reads.set(e.details.host, host);
+    if (e.type !== "step-finished") continue;
+    const counts = e.details.requestsPerMinute ?? olderEventCounts(e);
+    if (counts.length === 0) continue;
+    const minutes = byHost.get(e.details.host) ?? new Map<number, MinuteCount>();
+    for (const count of counts) {
+      const seen = minutes.get(count.at);
+      if (!seen || seen.requests < count.requests) minutes.set(count.at, count);
+      start = Math.min(start, count.at);
+      last = Math.max(last, count.at);
+    }
+    byHost.set(e.details.host, minutes);
   }
   if (start === Infinity) return [];
-  const bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil((last - start) / RATE_POINTS / 1000) * 1000);
-  return [...reads.entries()].map(([host, hostReads]) => ({
+  const bucketMs = Math.max(1, Math.ceil((last - start) / MINUTE_MS / RATE_POINTS)) * MINUTE_MS;
+  return [...byHost.entries()].map(([host, minutes]) => ({
     host,
     bucketMs,
-    points: bucketed(hostReads, start, bucketMs),
+    points: bucketed(minutes.values(), start, bucketMs),
   }));
 }
 
-function bucketed(reads: readonly LogRead[], start: number, bucketMs: number): ErrorRatePoint[] {
+function olderEventCounts(e: TimelineEventOf<"step-finished">): MinuteCount[] {
+  return ACCESS_LOG_STEP.test(e.details.stepId) ? requestsPerMinute(e.details.output) : [];
+}
+
+function bucketed(
+  minutes: Iterable<MinuteCount>,
+  start: number,
+  bucketMs: number,
+): ErrorRatePoint[] {
   const buckets = new Map<number, ErrorRatePoint>();
-  reads.forEach((read, i) => {
-    const cutoff = reads[i + 1]?.oldest ?? Infinity;
-    for (let j = 0; j < read.times.length; j++) {
-      const time = read.times[j] ?? 0;
-      if (time >= cutoff) continue;
-      const at = start + Math.floor((time - start) / bucketMs) * bucketMs;
-      let point = buckets.get(at);
-      if (!point) buckets.set(at, (point = { at, requests: 0, errors: 0 }));
-      point.requests += 1;
-      if ((read.statuses[j] ?? 0) >= 500) point.errors += 1;
-    }
-  });
+  for (const minute of minutes) {
+    const at = start + Math.floor((minute.at - start) / bucketMs) * bucketMs;
+    let point = buckets.get(at);
+    if (!point) buckets.set(at, (point = { at, requests: 0, errors: 0 }));
+    point.requests += minute.requests;
+    point.errors += minute.errors;
+  }
   return [...buckets.values()].sort((a, b) => a.at - b.at);
 }

@@ -34,7 +34,7 @@ export async function getIncidentView(
 export const LISTED_INCIDENTS = 50;
 
 /** Every open incident (up to the cap) first, then recent resolved ones, newest first in each. */
-export async function listIncidents(deps: IncidentReadDeps): Promise<Incident[]> {
+export async function openAndRecentIncidents(deps: IncidentReadDeps): Promise<Incident[]> {
   const [open, recent] = await Promise.all([
     deps.incidents.list({ openOnly: true, limit: LISTED_INCIDENTS }),
     deps.incidents.list({ openOnly: false, limit: LISTED_INCIDENTS }),

@@ -121,3 +121,29 @@ function zoneMinutes(text: string, at: number): number | null {
   if ((sign !== 43 && sign !== 45) || hours === null || minutes === null) return null;
   return (hours * 60 + minutes) * (sign === 45 ? -1 : 1);
 }
+
+/** Requests and 5xx answers in one minute of an access log (`at`: the minute's start, UTC). */
+export interface MinuteCount {
+  at: number;
+  requests: number;
+  errors: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The requests per minute an output's access-log lines show, oldest first; empty when the output
+ * has no such line (an error log, a probe). Recorded with the step's result, so the page draws the
+ * 5xx rate from these counts instead of reading every line again on every view.
+ */
+export function requestsPerMinute(output: string): MinuteCount[] {
+  const minutes = new Map<number, MinuteCount>();
+  scanStatuses(output, new Map(), (timeMs, status) => {
+    const at = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
+    let count = minutes.get(at);
+    if (!count) minutes.set(at, (count = { at, requests: 0, errors: 0 }));
+    count.requests += 1;
+    if (status >= 500) count.errors += 1;
+  });
+  return [...minutes.values()].sort((a, b) => a.at - b.at);
+}

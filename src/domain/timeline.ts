@@ -93,6 +93,19 @@ export const TimelineEvent = z.discriminatedUnion("type", [
       /** Capped output. */
       output: z.string(),
       reason: z.string().optional(),
+      /**
+       * When the output holds access-log lines: requests and 5xx answers per minute, as read
+       * (absent for other steps and on events written before it was recorded).
+       */
+      requestsPerMinute: z
+        .array(
+          z.object({
+            at: z.number().int(),
+            requests: z.number().int().nonnegative(),
+            errors: z.number().int().nonnegative(),
+          }),
+        )
+        .optional(),
     }),
   ),
   event(

@@ -1,5 +1,5 @@
 import { buildIncidentView } from "../../../src/app/build-incident-view";
-import { getIncidentView, listIncidents } from "../../../src/app/get-incident-view";
+import { getIncidentView, openAndRecentIncidents } from "../../../src/app/get-incident-view";
 import { RUNBOOK_TARGETS } from "../../../src/domain/key-figures";
 import type { TimelineEvent } from "../../../src/domain/timeline";
 import { hostileEvents, hostileIncident, T0 } from "../../fixtures/incident-page/hostile-incident";
@@ -98,6 +98,37 @@ describe("the incident view, a pure function of the incident and its timeline", 
     expect(rate?.bucketMs).toBe(MIN);
   });
 
+  it("uses the request counts a step recorded, taking each minute from the read that saw most", () => {
+    const counted = (at: number, requests: number, errors: number): TimelineEvent => ({
+      type: "step-finished",
+      key: `counted-${at}-${requests}`,
+      at,
+      actor: { kind: "bot" },
+      summary: "Step access-log-recent on proxy-9: ok",
+      details: {
+        runId: "run-2",
+        host: "proxy-9",
+        stepId: "recent-traffic",
+        title: "Recent traffic",
+        status: "ok",
+        exitCode: 0,
+        durationMs: 5,
+        output: "",
+        requestsPerMinute: [
+          { at, requests, errors },
+          { at: at + MIN, requests: 4, errors: 0 },
+        ],
+      },
+    });
+    const events = [counted(T0, 10, 5), counted(T0 + MIN, 6, 6)];
+    const [rate] = buildIncidentView(hostileIncident, events, T0, settings).errorRates;
+    expect(rate?.points).toEqual([
+      { at: T0, requests: 10, errors: 5 },
+      { at: T0 + MIN, requests: 6, errors: 6 },
+      { at: T0 + 2 * MIN, requests: 4, errors: 0 },
+    ]);
+  });
+
   it("lists every event, people as parts the surface names", () => {
     const timeline = view().timeline;
     expect(timeline).toHaveLength(hostileEvents().length);
@@ -105,7 +136,7 @@ describe("the incident view, a pure function of the incident and its timeline", 
   });
 });
 
-describe("getIncidentView and listIncidents read the stores and the clock only", () => {
+describe("getIncidentView and openAndRecentIncidents read the stores and the clock only", () => {
   it("finds the incident and its timeline, and says null for an unknown one", async () => {
     const incidents = new InMemoryIncidentStore();
     const timeline = new InMemoryTimelineStore();
@@ -115,7 +146,7 @@ describe("getIncidentView and listIncidents read the stores and the clock only",
     expect((await getIncidentView(deps, hostileIncident.id))?.timeline).toHaveLength(12);
     expect(await getIncidentView(deps, "inc-20261122-none")).toBeNull();
     await incidents.create({ ...hostileIncident, id: "inc-20261121-old", state: "resolved" });
-    expect((await listIncidents(deps)).map((i) => i.id)).toEqual([
+    expect((await openAndRecentIncidents(deps)).map((i) => i.id)).toEqual([
       hostileIncident.id,
       "inc-20261121-old",
     ]);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { lineStatus, scanStatuses } from "../../../src/domain/access-log-status";
+import { lineStatus, requestsPerMinute, scanStatuses } from "../../../src/domain/access-log-status";
 import { parseAccessLog } from "../../../src/domain/proxies/apache/access-log";
 
 const FIXTURES = join(__dirname, "../../fixtures/apache");
@@ -36,5 +36,14 @@ describe("the time and status of access-log lines, for the page's 5xx chart", ()
     expect(lineStatus(line("22/Nov/2026:23:12:12 +0100", "GET /", "5x2"), times)).toBeNull();
     expect(lineStatus("clock: 1764000000 +0000", times)).toBeNull();
     expect(lineStatus("[Sun Nov 22 22:35:04.667204 2026] [proxy:error] AH00957", times)).toBeNull();
+  });
+
+  it("counts requests and 5xx answers per minute, and nothing in an output without such lines", () => {
+    const log = readFileSync(join(FIXTURES, "upstream-stopped.access.log"), "utf8");
+    expect(requestsPerMinute(log)).toEqual([
+      { at: Date.UTC(2026, 10, 22, 22, 35), requests: 3, errors: 3 },
+    ]);
+    const errors = readFileSync(join(FIXTURES, "upstream-stopped.error.log"), "utf8");
+    expect(requestsPerMinute(errors)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   getIncidentView,
-  listIncidents,
+  openAndRecentIncidents,
   type IncidentReadDeps,
 } from "../../../app/get-incident-view";
 import { IncidentId } from "../../../domain/incident";
@@ -70,7 +70,7 @@ async function serveList(
     response.setHeader("www-authenticate", 'Bearer realm="incident-bot"');
     return refuse(response, 401, "The list needs the operator's token.");
   }
-  const incidents = await listIncidents(options.read);
+  const incidents = await openAndRecentIncidents(options.read);
   const nonce = newNonce();
   sendHtml(response, 200, renderIncidentList(incidents, options.links.linkFor, nonce), nonce);
 }
