@@ -21,17 +21,25 @@ const MiB = 1024 * 1024;
 interface RunFigures {
   median: number;
   p99: number;
+  /** This process's CPU time per render (user + system), less sensitive to a busy machine. */
+  cpu: number;
 }
 
 function timeRenders(render: () => string, renders: number): RunFigures {
   const times: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < renders; i++) {
     const start = performance.now();
     render();
     times.push(performance.now() - start);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p99: percentile(times, 99) };
+  return {
+    median: percentile(times, 50),
+    p99: percentile(times, 99),
+    cpu: (cpu.user + cpu.system) / 1000 / renders,
+  };
 }
 
 export async function runPageBench(args: Map<string, string> = new Map()): Promise<string> {
@@ -67,14 +75,15 @@ export async function runPageBench(args: Map<string, string> = new Map()): Promi
   const row = (name: string, figures: RunFigures[], size: number) => {
     const p99s = figures.map((f) => f.p99);
     const medians = figures.map((f) => f.median);
-    return `| ${name} | ${fmt(median(medians))} ms | ${fmt(median(p99s))} ms | ${fmt(Math.min(...p99s))}–${fmt(Math.max(...p99s))} ms | ${(size / 1024).toFixed(0)} KiB |`;
+    const cpu = median(figures.map((f) => f.cpu));
+    return `| ${name} | ${fmt(median(medians))} ms | ${fmt(median(p99s))} ms | ${fmt(Math.min(...p99s))}–${fmt(Math.max(...p99s))} ms | ${fmt(cpu)} ms | ${(size / 1024).toFixed(0)} KiB |`;
   };
   const ratio = median(pageRuns.map((f) => f.p99)) / median(baseRuns.map((f) => f.p99));
   return [
     `### Incident page: ${count} timeline events, ${runs} runs × ${renders} renders, ${availableParallelism()} cores, Node ${process.version}, 1-minute load ${loadBefore.toFixed(1)} before and ${(loadavg()[0] ?? 0).toFixed(1)} after`,
     "",
-    "| rendering | median | p99 (median of runs) | p99 min–max | size |",
-    "| --- | ---: | ---: | ---: | ---: |",
+    "| rendering | median | p99 (median of runs) | p99 min–max | CPU per render | size |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
     row("incident page (view + HTML)", pageRuns, bytes),
     row("baseline: Markdown postmortem", baseRuns, Buffer.byteLength(postmortem())),
     "",

@@ -127,7 +127,7 @@ export interface IncidentViewSettings {
  * All step output shown on one page shares this budget, so an incident with thousands of steps
  * still makes a page a browser opens at once; each output keeps at least MIN_ and at most MAX_.
  */
-const OUTPUT_BUDGET_CHARS = 300_000;
+const OUTPUT_BUDGET_CHARS = 200_000;
 const MIN_OUTPUT_CHARS = 300;
 const MAX_OUTPUT_CHARS = 8_000;
 
