@@ -2,20 +2,22 @@ import { z } from "zod";
 import { EvidenceReader } from "../diagnosis/evidence";
 import { sharedReaders } from "../diagnosis/shared-readers";
 import { apache } from "./apache";
+import { haproxy } from "./haproxy";
+import { nginx } from "./nginx";
 import { ProxyKind } from "./proxy-kind";
 
 /**
  * The one place proxy kinds are registered. Adding a kind is a folder beside apache/ and one line
  * here: the inventory's `kind:`, the playbooks' `proxy:` and the `parse:` names follow from it.
  */
-export const proxyKindNames = ["apache"] as const;
+export const proxyKindNames = ["apache", "nginx", "haproxy"] as const;
 export const ProxyKindName = z.enum(proxyKindNames);
 export type ProxyKindName = z.infer<typeof ProxyKindName>;
 
 /** A host or playbook that names no kind is Apache, as before kinds existed. */
 export const DEFAULT_PROXY_KIND: ProxyKindName = "apache";
 
-const byName: Readonly<Record<ProxyKindName, ProxyKind>> = { apache };
+const byName: Readonly<Record<ProxyKindName, ProxyKind>> = { apache, nginx, haproxy };
 
 export const proxyKindList: readonly ProxyKind[] = proxyKindNames.map((name) => byName[name]);
 

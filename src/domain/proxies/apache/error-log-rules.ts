@@ -54,6 +54,8 @@ const byMessage: readonly [RegExp, Cause, number][] = [
     "backend_tls",
     0.85,
   ],
+  // mod_proxy_balancer with no usable member left (AH01167 with a route, AH01170 without).
+  [/All workers are in error state/, "upstream_unhealthy", 0.85],
   // Apache saying it ran out of workers is as direct as evidence gets.
   [/reached MaxRequestWorkers/, "proxy_exhausted", 0.95],
   [/scoreboard is full/, "proxy_exhausted", 0.7],

@@ -6,7 +6,8 @@ import { Playbook } from "../../../../src/domain/playbook";
 import { formatIssuePath, validatePlaybook } from "../../../../src/domain/playbook-validation";
 import { resolveVariables } from "../../../../src/domain/playbook-variables";
 import { parseTemplate, renderTemplate } from "../../../../src/domain/template";
-import { ParserName } from "../../../../src/domain/proxies/registry";
+import { playbookKind } from "../../../../src/domain/playbook";
+import { ParserName, kindOfParser, proxyKindList } from "../../../../src/domain/proxies/registry";
 
 const dir = join(__dirname, "../../../../playbooks");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
@@ -70,15 +71,48 @@ describe("the shipped playbooks", () => {
     }
   });
 
-  it("apache-502 names a parser for every diagnosis input the rules read", () => {
-    const playbook = load("apache-502.yaml");
-    const parsers = new Set(
-      Object.values(playbook.phases).flatMap((steps) =>
-        (steps ?? []).flatMap((s) => ("parse" in s && s.parse ? [s.parse] : [])),
-      ),
-    );
-    expect([...parsers].sort()).toEqual([...ParserName.options].sort());
-  });
+  const configTests: Record<string, string> = {
+    apache: "configtest",
+    nginx: "-t",
+    haproxy: "-c -f",
+  };
+
+  it.each(proxyKindList.map((kind) => [kind.defaultPlaybook, kind] as const))(
+    "%s is for its kind and names every parser the rules read for it",
+    (id, kind) => {
+      const playbook = load(`${id}.yaml`);
+      expect(playbookKind(playbook)).toBe(kind.name);
+      const parsers = new Set(
+        Object.values(playbook.phases).flatMap((steps) =>
+          (steps ?? []).flatMap((s) => ("parse" in s && s.parse ? [s.parse] : [])),
+        ),
+      );
+      const expected = ParserName.options.filter((name) => {
+        const owner = kindOfParser(name);
+        return owner === undefined || owner === kind.name;
+      });
+      expect([...parsers].sort()).toEqual([...expected].sort());
+    },
+  );
+
+  it.each(proxyKindList.map((kind) => [kind.defaultPlaybook, kind.name] as const))(
+    "%s covers all three phases and gates every remediation behind its config test",
+    (id, kind) => {
+      const playbook = load(`${id}.yaml`);
+      expect(Object.keys(playbook.phases).sort()).toEqual(["immediate", "long-term", "short-term"]);
+      const remediations = (playbook.phases.immediate ?? []).filter(
+        (s) => s.kind === "remediation",
+      );
+      expect(remediations.length).toBeGreaterThan(0);
+      for (const step of remediations) {
+        if (step.kind === "remediation") {
+          expect(step.precheck.run).toContain(configTests[kind]);
+          expect(step.verify.attempts).toBeGreaterThan(1);
+        }
+      }
+      expect((playbook.phases["long-term"] ?? []).every((s) => s.kind === "manual")).toBe(true);
+    },
+  );
 
   it("apache-502 covers all three phases and gates reload and restart behind configtest", () => {
     const playbook = load("apache-502.yaml");
