@@ -19,6 +19,8 @@ declare -A needs=(
   [ps]=procps
   [pgrep]=procps
   [perl]=perl-base
+  # the browser test loads the incident page in headless Chromium
+  [chromium]=chromium
 )
 
 missing=()
