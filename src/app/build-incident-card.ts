@@ -13,6 +13,7 @@ export function buildIncidentCard(
   incident: Incident,
   events: readonly TimelineEvent[],
   now: number,
+  pageUrl: string | null = null,
 ): IncidentCard {
   const diagnoses = events.filter((e) => e.type === "diagnosis");
   const last = diagnoses[diagnoses.length - 1];
@@ -27,6 +28,7 @@ export function buildIncidentCard(
     })),
     diagnosis: last?.details.diagnosis ?? null,
     ...(last ? { diagnosisStage: last.details.stage ?? "final" } : {}),
+    pageUrl,
   };
 }
 

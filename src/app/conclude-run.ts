@@ -8,6 +8,7 @@ import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
 import {
   diagnoseTriageOnceIn,
+  evidenceOf,
   groupDiagnosis,
   groupIdOf,
   observeFirstDiagnosis,
@@ -67,6 +68,7 @@ async function diagnoseGroup(
       runId: groupId,
       diagnosis,
       perHost: perHostCause(reports),
+      evidence: evidenceOf(reports),
       stage: "final",
       ...(refinement ? { refinement } : {}),
     },

@@ -1,3 +1,4 @@
+import { requestsPerMinute, type MinuteCount } from "../domain/access-log-status";
 import { BOT } from "../domain/incident";
 import type { StepResult } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -57,6 +58,7 @@ export async function recordStepResult(
       durationMs: result.durationMs,
       output: result.output,
       ...(result.reason ? { reason: result.reason } : {}),
+      ...trafficOf(result.output),
     },
   } as const;
   if (stepResultIsPosted(result.status)) {
@@ -68,4 +70,10 @@ export async function recordStepResult(
   // the worker from the hosts' results.
   await deps.timeline.append(step.incidentId, event);
   await requestCardRefresh(deps, step.incidentId, event.at);
+}
+
+/** The request counts an access-log output shows, kept as facts beside the output. */
+function trafficOf(output: string): { requestsPerMinute?: MinuteCount[] } {
+  const counts = requestsPerMinute(output);
+  return counts.length > 0 ? { requestsPerMinute: counts } : {};
 }

@@ -36,6 +36,7 @@ export async function diagnoseTriageOnceIn(deps: LifecycleDeps, run: IncidentRun
   if (!group) return;
   const diagnosis = groupDiagnosis(group);
   const groupId = groupIdOf(run);
+  const reports = group.flatMap((member) => member.reports);
   const first = await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
     key: triageDiagnosisKey(groupId),
@@ -45,7 +46,8 @@ export async function diagnoseTriageOnceIn(deps: LifecycleDeps, run: IncidentRun
     details: {
       runId: groupId,
       diagnosis,
-      perHost: perHostCause(group.flatMap((member) => member.reports)),
+      perHost: perHostCause(reports),
+      evidence: evidenceOf(reports),
       stage: "triage",
     },
   });
@@ -104,6 +106,23 @@ export function perHostCause(reports: readonly HostReport[]): Record<string, Cau
     // The diagnosis orders a host's findings (traffic cause first); confidence alone would let a
     // broken config on disk outrank a refused upstream seen in the log.
     out[r.host] = primaryCause(r.findings);
+  }
+  return out;
+}
+
+/** Evidence kept on the timeline per host: enough lines to show why, short enough to store. */
+const EVIDENCE_LINES_PER_HOST = 8;
+const EVIDENCE_LINE_CHARS = 500;
+
+export function evidenceOf(reports: readonly HostReport[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of reports) {
+    const lines = r.findings
+      .filter((f) => f.cause !== "healthy")
+      .flatMap((f) => f.evidence)
+      .slice(0, EVIDENCE_LINES_PER_HOST)
+      .map((line) => line.slice(0, EVIDENCE_LINE_CHARS));
+    if (lines.length > 0) out[r.host] = lines;
   }
   return out;
 }

@@ -25,6 +25,8 @@ export interface IncidentCard {
   diagnosis: Diagnosis | null;
   /** `triage` while only the triage steps' diagnosis is in (absent: final). */
   diagnosisStage?: "triage" | "final";
+  /** The incident's page with its credential (PUBLIC_URL set), else absent or null. */
+  pageUrl?: string | null;
 }
 
 export interface ApprovalCard {

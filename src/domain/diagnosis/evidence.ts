@@ -31,6 +31,11 @@ export interface HostEvidence {
   upstreamFailed: boolean;
   /** Did any step that tells about traffic (logs, probes) produce output we could read? */
   sawTraffic: boolean;
+  /**
+   * What a config step showed that means something only beside another step's evidence, by name
+   * (e.g. `haproxy-server-ssl` → the server line): a proxy kind's `refine` reads them.
+   */
+  facts: Map<string, string>;
 }
 
 /**
@@ -52,6 +57,7 @@ export function emptyEvidence(): HostEvidence {
     upstreamAnswered: false,
     upstreamFailed: false,
     sawTraffic: false,
+    facts: new Map(),
   };
 }
 
