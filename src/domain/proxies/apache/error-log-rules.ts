@@ -79,9 +79,9 @@ function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null
     if (pattern.test(entry.message)) return { cause, weight };
   }
   switch (entry.code) {
+    // A failed connect; AH00939 the same for a name with several addresses, AH02454 to a
+    // unix-domain socket (errno 2: no socket file, nothing listens).
     case "AH00957":
-    // The same failed connect for a name with several addresses, through a CONNECT proxy, or to
-    // a unix-domain socket (errno 2: no socket file, nothing listens).
     case "AH00939":
     case "AH02454":
       return { cause: connectFailure(entry), weight: 0.8 };
