@@ -1,3 +1,5 @@
+import { monthIndex } from "./diagnosis/clock";
+
 /**
  * The time and status of each access-log line, and nothing else: what the incident page's 5xx
  * chart needs from tens of thousands of lines on every render. Same lines as the diagnosis's
@@ -11,20 +13,7 @@ export interface LineStatus {
   status: number;
 }
 
-const MONTHS: Record<string, number> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
+const MONTHS = monthIndex;
 
 const MINUTE = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2})$/;
 const QUOTE = 34;
