@@ -23,7 +23,8 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
 };
 
 async function main(argv: string[]): Promise<void> {
-  const names = argv.filter((arg) => !arg.startsWith("--") && !/^[0-9,]+$/.test(arg));
+  // A word is a benchmark's name unless it is the value of the option before it.
+  const names = argv.filter((arg, i) => !arg.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   const args = new Map<string, string>();
   argv.forEach((arg, i) => {
     if (arg.startsWith("--")) args.set(arg.slice(2), argv[i + 1] ?? "");

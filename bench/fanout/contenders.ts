@@ -61,12 +61,10 @@ function botCommand(lab: Lab, kinds: ReadonlyMap<string, string>, hosts: HostEnt
     names.join(","),
   ]);
   if (runs.length === 1) return runs[0] ?? [];
-  const script = runs.map((argv) => `${argv.map(shq).join(" ")} >/dev/null &`).join("\n");
-  return [
-    "sh",
-    "-c",
-    `${script}\nfail=0; for p in $(jobs -p); do wait "$p" || fail=1; done; exit $fail`,
-  ];
+  // Each run's pid kept as it starts: a shell without job control lists no jobs to wait for.
+  const start = runs.map((argv, i) => `${argv.map(shq).join(" ")} >/dev/null & p${i}=$!`);
+  const wait = runs.map((_, i) => `wait "$p${i}" || fail=1`);
+  return ["sh", "-c", [...start, "fail=0", ...wait, "exit $fail"].join("\n")];
 }
 
 export function contenders(lab: Lab, kinds: ReadonlyMap<string, string> = new Map()): Contender[] {
