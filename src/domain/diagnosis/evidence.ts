@@ -31,6 +31,10 @@ export interface HostEvidence {
   upstreamFailed: boolean;
   /** Did any step that tells about traffic (logs, probes) produce output we could read? */
   sawTraffic: boolean;
+  /** Service manager lines saying the upstream's service runs (src/domain/services/). */
+  serviceRunning: string[];
+  /** Service manager lines that tell nothing about the service (no systemd, no daemon, no cluster). */
+  serviceUnknown: string[];
 }
 
 /**
@@ -52,6 +56,8 @@ export function emptyEvidence(): HostEvidence {
     upstreamAnswered: false,
     upstreamFailed: false,
     sawTraffic: false,
+    serviceRunning: [],
+    serviceUnknown: [],
   };
 }
 
