@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_PROXY_KIND, ParserName, ProxyKindName } from "./proxies/registry";
+import { Cause } from "./cause";
 import { Phase } from "./phase";
+import { ServiceManager } from "./service-manager";
 
 /**
  * The playbook format (playbooks/*.yaml). What to run lives here as data; how it runs (SSH, queue)
@@ -115,6 +117,14 @@ export const RemediationStep = z
     }).strict(),
     /** How long a request for approval stays open (default 10m). */
     approvalExpiresAfter: Duration.optional(),
+    /**
+     * The causes this remediation can help with: it is offered only on hosts diagnosed with one of
+     * them (absent: on every host that is not healthy).
+     */
+    offerFor: z
+      .array(Cause.exclude(["healthy"], { message: "a healthy host needs no remediation" }))
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -142,10 +152,19 @@ export const Playbook = z
     description: z.string().min(1),
     /** The proxy kind the playbook is for (absent: apache); it runs on hosts of that kind only. */
     proxy: ProxyKindName.optional(),
+    /**
+     * A playbook for an upstream's service hosts instead of proxy hosts: the service manager it
+     * speaks (inventory `services:`); the run gets the service's unit, container or pods as vars.
+     */
+    service: ServiceManager.optional(),
     vars: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariableSpec).default({}),
     phases: z.partialRecord(Phase, z.array(Step).min(1)),
   })
-  .strict();
+  .strict()
+  .refine((p) => !(p.proxy && p.service), {
+    path: ["service"],
+    message: "a playbook is for proxy hosts (proxy:) or for service hosts (service:), not both",
+  });
 export type Playbook = z.infer<typeof Playbook>;
 
 /** The proxy kind a playbook is for. */
