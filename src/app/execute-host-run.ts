@@ -5,6 +5,7 @@ import type { RunnerHooks, RunnerHost } from "../ports/playbook-runner";
 import { concludeRun } from "./conclude-run";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordStepResult, recordStepStarted, type StepRef } from "./record-step-result";
+import { runHosts } from "./run-hosts";
 import { LifecycleError } from "./use-case-result";
 
 export interface AttemptInfo {
@@ -33,7 +34,7 @@ export async function executeHostRun(
   if (!playbook)
     throw new LifecycleError("unknown-playbook", `No playbook ${run.playbook}.`, false);
   const steps = (playbook.phases[run.phase] ?? []).filter((s) => s.kind !== "manual");
-  const [host] = await deps.runner.resolveHosts([job.host]);
+  const [host] = await runHosts(deps, run, [job.host]);
   if (!host) throw new LifecycleError("unknown-host", `No host ${job.host}.`, false);
 
   const recorded = await deps.runs.stepResults(run.runId, job.host);

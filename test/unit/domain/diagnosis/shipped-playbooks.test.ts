@@ -42,6 +42,12 @@ function commandsOf(playbook: Playbook): { at: string; template: string }[] {
   );
 }
 
+const serviceVarsFor: Record<string, Record<string, string>> = {
+  systemd: { unit: "app.service" },
+  docker: { container: "app" },
+  kubernetes: { namespace: "web", selector: "app=web", deployment: "web" },
+};
+
 describe("the shipped playbooks", () => {
   it("include apache-502 and at least one more playbook", () => {
     expect(files).toContain("apache-502.yaml");
@@ -57,7 +63,11 @@ describe("the shipped playbooks", () => {
   it.each(files)("%s renders every command into shell that dash and bash accept", (file) => {
     const playbook = load(file);
     const { values, problems } = resolveVariables(playbook.vars, {
-      hostVars: { upstream_url: "http://upstream.internal:8080/health" },
+      // A service playbook's variables come from the inventory's services: entry.
+      hostVars: {
+        upstream_url: "http://upstream.internal:8080/health",
+        ...(playbook.service ? serviceVarsFor[playbook.service] : {}),
+      },
     });
     expect(problems).toEqual([]);
     for (const { at, template } of commandsOf(playbook)) {
