@@ -3,7 +3,7 @@ import { runLifecycleBench } from "./lifecycle";
 import { runChatBench } from "./slack";
 
 /**
- * `npm run bench [-- fanout] [--sizes 1,10,30] [--runs 5]`: one entry for every benchmark; each
+ * `npm run bench [-- fanout] [--sizes 1,10,30] [--runs 5] [--fleet apache|mixed]`: one entry for every benchmark; each
  * prints a markdown table for BENCHMARKS.md.
  */
 const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>> = {
@@ -11,12 +11,14 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
     runFanout({
       sizes: (args.get("sizes") ?? "1,10,30").split(",").map(Number),
       runs: Number(args.get("runs") ?? "5"),
+      fleet: args.get("fleet") === "mixed" ? "mixed" : "apache",
     }),
   lifecycle: (args) => runLifecycleBench(args),
   chat: (args) => runChatBench(args),
   logs: async (args) => (await import("./logs/index.js")).runLogsBench(args),
   declare: async (args) => (await import("./declare/index.js")).runDeclareBench(args),
   alerts: async (args) => (await import("./alerts/index.js")).runAlertBench(args),
+  page: async (args) => (await import("./page/index.js")).runPageBench(args),
 };
 
 async function main(argv: string[]): Promise<void> {

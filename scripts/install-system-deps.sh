@@ -6,6 +6,8 @@ set -euo pipefail
 declare -A needs=(
   [redis-server]=redis-server
   [apache2]=apache2
+  [nginx]=nginx
+  [haproxy]=haproxy
   [sshd]=openssh-server
   [ssh]=openssh-client
   [ssh-keygen]=openssh-client
@@ -17,6 +19,8 @@ declare -A needs=(
   [ps]=procps
   [pgrep]=procps
   [perl]=perl-base
+  # the browser test loads the incident page in headless Chromium
+  [chromium]=chromium
 )
 
 missing=()
@@ -40,7 +44,8 @@ fi
 mapfile -t unique < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "Installing Debian packages: ${unique[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# policy-rc.d stops the packages from starting their own system-wide apache2/sshd services.
+# policy-rc.d stops the packages from starting their own system-wide apache2/nginx/haproxy/sshd
+# services (each would listen on every address at port 80 or 22, where the lab's hosts bind theirs).
 policy=/usr/sbin/policy-rc.d
 created_policy=false
 if [ ! -e "$policy" ]; then
@@ -51,3 +56,10 @@ fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${unique[@]}"
 if [ "$created_policy" = true ]; then rm -f "$policy"; fi
+# The lab starts its own nginx/HAProxy per host; a system-wide one would hold 0.0.0.0:80.
+for service in nginx haproxy; do
+  if [ -x "/etc/init.d/$service" ] && [ -s "/run/$service.pid" ]; then
+    echo "stopping the system-wide $service the package started"
+    "/etc/init.d/$service" stop || true
+  fi
+done

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import {
   healthRoute,
+  incidentPageLinks,
+  incidentPageRoutes,
   listenerRoute,
   metricsRoute,
   alertRoutes,
@@ -62,9 +64,16 @@ export type Log = (message: string, details?: Record<string, unknown>) => void;
 export function processLogger(config: Config): Logger {
   const { botToken, signingSecret, appToken } = config.slack;
   const { webhookToken, pagerDutySecret } = config.alerts;
-  const secrets = [botToken, signingSecret, appToken, webhookToken, pagerDutySecret].filter(
-    (s): s is string => Boolean(s),
-  );
+  const { secret: pageSecret, listToken } = config.page;
+  const secrets = [
+    botToken,
+    signingSecret,
+    appToken,
+    webhookToken,
+    pagerDutySecret,
+    pageSecret,
+    listToken,
+  ].filter((s): s is string => Boolean(s));
   return createLogger({ level: config.logLevel, secrets });
 }
 
@@ -128,8 +137,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     openIncidents: () => stores.incidents.countOpen(),
     queueJobs: () => queue.jobCounts(),
   });
+  const { publicUrl, secret: pageSecret } = options.config.page;
   const deps: LifecycleDeps = {
     ...stores,
+    ...(publicUrl && pageSecret ? { pages: incidentPageLinks(publicUrl, pageSecret) } : {}),
     metrics,
     queue,
     clock,
@@ -339,7 +350,11 @@ function serve(
 ): Promise<HttpServer | null> {
   const common = [healthRoute(() => runtime.health()), metricsRoute(runtime.metrics.scrape)];
   if (slack) {
-    const routes = [...botRoutes(common, slack), ...alertRoutesOf(config, runtime, hosts, log)];
+    const routes = [
+      ...botRoutes(common, slack),
+      ...alertRoutesOf(config, runtime, hosts, log),
+      ...pageRoutesOf(config, runtime),
+    ];
     return startHttpServer({ port: config.port, routes, log });
   }
   if (config.metricsPort === undefined) return Promise.resolve(null);
@@ -367,6 +382,22 @@ export function alertRoutesOf(
     ...(config.alerts.webhookToken ? { alertmanagerToken: config.alerts.webhookToken } : {}),
     ...(config.alerts.pagerDutySecret ? { pagerDutySecret: config.alerts.pagerDutySecret } : {}),
     ...(log ? { log } : {}),
+  });
+}
+
+/**
+ * GET /incidents/<id> and /incidents, read-only, from the stores and the clock alone; none
+ * without INCIDENT_PAGE_SECRET (then those paths answer 404 like any unknown path).
+ */
+export function pageRoutesOf(config: Config, runtime: Runtime): HttpRoute[] {
+  const { secret, listToken, publicUrl } = config.page;
+  if (!secret) return [];
+  const { incidents, timeline, clock, settings } = runtime.deps;
+  return incidentPageRoutes({
+    read: { incidents, timeline, clock, settings },
+    secret,
+    ...(listToken ? { listToken } : {}),
+    links: incidentPageLinks(publicUrl ?? "", secret),
   });
 }
 

@@ -37,26 +37,44 @@ export function sshOptions(lab: Lab): string[] {
   ];
 }
 
-export function contenders(lab: Lab): Contender[] {
+/**
+ * The bot over a fleet: one `run` of each kind's playbook over that kind's hosts, the kinds'
+ * processes side by side (as an incident runs one run per kind), timed until the last one ends.
+ */
+function botCommand(lab: Lab, kinds: ReadonlyMap<string, string>, hosts: HostEntry[]): string[] {
+  const byKind = new Map<string, string[]>();
+  for (const host of hosts) {
+    const kind = kinds.get(host.name) ?? "apache";
+    byKind.set(kind, [...(byKind.get(kind) ?? []), host.name]);
+  }
+  const runs = [...byKind].map(([kind, names]) => [
+    process.execPath,
+    join(root, "bin", "incident-bot.js"),
+    "run",
+    `${kind}-502`,
+    "--json",
+    "--inventory",
+    lab.inventoryPath,
+    "--playbooks",
+    join(root, "playbooks"),
+    "--hosts",
+    names.join(","),
+  ]);
+  if (runs.length === 1) return runs[0] ?? [];
+  const script = runs.map((argv) => `${argv.map(shq).join(" ")} >/dev/null &`).join("\n");
+  return [
+    "sh",
+    "-c",
+    `${script}\nfail=0; for p in $(jobs -p); do wait "$p" || fail=1; done; exit $fail`,
+  ];
+}
+
+export function contenders(lab: Lab, kinds: ReadonlyMap<string, string> = new Map()): Contender[] {
   const opts = sshOptions(lab);
   return [
     {
       name: "incident-bot run --json",
-      command: (hosts) => ({
-        argv: [
-          process.execPath,
-          join(root, "bin", "incident-bot.js"),
-          "run",
-          "apache-502",
-          "--json",
-          "--inventory",
-          lab.inventoryPath,
-          "--playbooks",
-          join(root, "playbooks"),
-          "--hosts",
-          hosts.map((h) => h.name).join(","),
-        ],
-      }),
+      command: (hosts) => ({ argv: botCommand(lab, kinds, hosts) }),
     },
     {
       name: "ssh loop (sequential)",

@@ -5,7 +5,9 @@ import { join, resolve } from "node:path";
 import { loadInventory, resolveInventoryHosts } from "../../src/adapters/playbooks/load-inventory";
 import { loadPlaybooks } from "../../src/adapters/playbooks/load-playbooks";
 import { planCommands } from "../../src/engine/host-steps";
+import { proxyKind } from "../../src/domain/proxies/registry";
 import { up } from "../../test/lab/lab";
+import { PROXY_KINDS } from "../../test/lab/modes";
 import { contenders, type Contender } from "./contenders";
 import { measure, median, type Sample } from "./measure";
 
@@ -17,13 +19,19 @@ import { measure, median, type Sample } from "./measure";
 export interface FanoutOptions {
   sizes: number[];
   runs: number;
+  /**
+   * The fleet: `apache` (every host Apache, the default) or `mixed` (Apache, nginx and HAProxy
+   * dealt round-robin, each host running its own kind's playbook).
+   */
+  fleet?: "apache" | "mixed";
 }
 
 const root = resolve(__dirname, "../../..");
 
 export async function runFanout(options: FanoutOptions): Promise<string> {
   const largest = Math.max(...options.sizes);
-  const lab = await up(largest);
+  const fleet = options.fleet ?? "apache";
+  const lab = await up(largest, fleet === "mixed" ? { kinds: [...PROXY_KINDS] } : {});
   // An interrupted bench must not leave 30 sshd and upstream processes behind.
   const stop = (): void => {
     void lab.down().finally(() => process.exit(130));
@@ -33,7 +41,8 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
   try {
     const names = lab.hosts.map((host) => host.name);
     const script = await immediateScript(lab.inventoryPath, names);
-    const available = contenders(lab).filter(ensureInstalled);
+    const kinds = await hostKinds(lab.inventoryPath, names);
+    const available = contenders(lab, kinds).filter(ensureInstalled);
     const rows: string[] = [];
     const bySize = new Map<number, Map<string, number>>();
     for (const size of options.sizes) {
@@ -53,7 +62,7 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
       rows.push(ratioRow(size, medians));
       bySize.set(size, medians);
     }
-    return table(options, rows, scaling(options.sizes, bySize));
+    return table({ ...options, fleet }, rows, scaling(options.sizes, bySize));
   } finally {
     process.off("SIGINT", stop).off("SIGTERM", stop);
     await lab.down();
@@ -61,31 +70,53 @@ export async function runFanout(options: FanoutOptions): Promise<string> {
   }
 }
 
+async function hostKinds(inventoryPath: string, names: string[]): Promise<Map<string, string>> {
+  const { inventory } = await loadInventory(inventoryPath);
+  if (!inventory) throw new Error("the lab inventory did not load");
+  return new Map(resolveInventoryHosts(inventory, names).map((h) => [h.name, h.kind]));
+}
+
 /**
- * The per-host commands: the bot's own plan of apache-502's immediate phase (runnable steps) for
- * every lab host. Each step runs in its own subshell, as each bot step runs in its own `sh`, so a
+ * The per-host commands: the bot's own plan of each host's kind's playbook, immediate phase
+ * (runnable steps), for every lab host. Each step runs in its own subshell, as each bot step runs in its own `sh`, so a
  * step's `exit` ends that step only (one shared shell used to stop at upstream-dns's `exit`). Steps
  * whose command differs per host (upstream and proxy URLs) pick the host's own command by the
  * address the client connected to (SSH_CONNECTION), so one script serves pssh and ansible too.
  */
 async function immediateScript(inventoryPath: string, hostNames: string[]): Promise<string> {
   const { playbooks } = await loadPlaybooks(join(root, "playbooks"));
-  const playbook = playbooks.find((p) => p.id === "apache-502");
   const { inventory } = await loadInventory(inventoryPath);
-  if (!playbook || !inventory) throw new Error("apache-502 or the lab inventory did not load");
+  if (!inventory) throw new Error("the lab inventory did not load");
   const hosts = resolveInventoryHosts(inventory, hostNames);
-  const plans = hosts.map((host) =>
-    planCommands(playbook, "immediate", host).filter(
-      (step) => step.kind === "diagnostic" || step.kind === "check",
-    ),
-  );
-  const steps = (plans[0] ?? []).map((_, index) => {
-    const perHost = plans.map((plan) => plan[index]?.commands.join("\n") ?? "");
-    if (perHost.every((command) => command === perHost[0])) return `( ${perHost[0]}\n) 2>&1`;
-    const cases = hosts.map((host, h) => `  ${host.target.address}) ( ${perHost[h]}\n) 2>&1 ;;`);
-    return ["case $3 in", ...cases, '  *) echo "unknown host $3" >&2 ;;', "esac"].join("\n");
+  const plans = hosts.map((host) => {
+    const playbook = playbooks.find((p) => p.id === proxyKind(host.kind).defaultPlaybook);
+    if (!playbook) throw new Error(`no playbook for ${host.kind}`);
+    return planCommands(playbook, "immediate", host)
+      .filter((step) => step.kind === "diagnostic" || step.kind === "check")
+      .map((step) => `( ${step.commands.join("\n")}\n) 2>&1`);
   });
-  return ["set -- $SSH_CONNECTION", ...steps].join("\n");
+  const first = plans[0] ?? [];
+  const same = plans.every((plan) => plan.length === first.length);
+  if (same) {
+    const steps = first.map((_, index) => {
+      const perHost = plans.map((plan) => plan[index] ?? "");
+      if (perHost.every((command) => command === perHost[0])) return perHost[0] ?? "";
+      const cases = hosts.map((host, h) => `  ${host.target.address}) ${perHost[h]} ;;`);
+      return ["case $3 in", ...cases, '  *) echo "unknown host $3" >&2 ;;', "esac"].join("\n");
+    });
+    return ["set -- $SSH_CONNECTION", ...steps].join("\n");
+  }
+  // Hosts of several kinds: each host's whole plan, picked by the address it was reached at.
+  const cases = hosts.map(
+    (host, h) => `  ${host.target.address})\n${(plans[h] ?? []).join("\n")}\n  ;;`,
+  );
+  return [
+    "set -- $SSH_CONNECTION",
+    "case $3 in",
+    ...cases,
+    '  *) echo "unknown host $3" >&2 ;;',
+    "esac",
+  ].join("\n");
 }
 
 function ensureInstalled(contender: Contender): boolean {
@@ -149,7 +180,7 @@ function ratioRow(size: number, medians: Map<string, number>): string {
 
 function table(options: FanoutOptions, rows: string[], scalingLine: string): string {
   return [
-    `Fan-out: apache-502 immediate phase, ${options.runs} runs after a warm-up, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
+    `Fan-out: ${options.fleet === "mixed" ? "a mixed fleet (Apache, nginx, HAProxy round-robin), each host its kind's playbook" : "apache-502"}, immediate phase, ${options.runs} runs after a warm-up, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
     "",
     "| hosts | contender | median | min–max | client CPU (median) | machine CPU (median) | machine CPU ÷ cores |",
     "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",

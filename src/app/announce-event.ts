@@ -3,7 +3,7 @@ import { describeKeyFigures, keyFigures } from "../domain/key-figures";
 import { incidentProgress, progressSummary } from "../domain/incident-progress";
 import { renderPostmortem } from "../domain/postmortem";
 import type { TimelineEvent } from "../domain/timeline";
-import { joinMessages, strong, type MessageText } from "../domain/message-text";
+import { joinMessages, linkTo, strong, type MessageText } from "../domain/message-text";
 import { capText, describeEvent } from "../domain/timeline-render";
 import type { AnnounceJob } from "../ports/job-queue";
 import { buildApprovalCard, buildIncidentCard } from "./build-incident-card";
@@ -65,8 +65,12 @@ export async function refreshIncidentCard(
   const events = await deps.timeline.read(incident.id);
   await deps.chat.updateIncidentCard(
     incident.messageRef,
-    buildIncidentCard(incident, events, deps.clock.now()),
+    buildIncidentCard(incident, events, deps.clock.now(), pageUrlOf(deps, incident.id)),
   );
+}
+
+function pageUrlOf(deps: LifecycleDeps, incidentId: string): string | null {
+  return deps.pages?.linkFor(incidentId) ?? null;
 }
 
 async function ensureCard(
@@ -93,7 +97,7 @@ async function ensureCard(
   const channel = incident.channel as string;
   const posted = await deps.chat.postIncidentCard(
     channel,
-    buildIncidentCard(incident, events, deps.clock.now()),
+    buildIncidentCard(incident, events, deps.clock.now(), pageUrlOf(deps, id)),
   );
   const saved = await deps.incidents.update(id, (current) =>
     current.messageRef ? null : { ...current, messageRef: posted },
@@ -178,7 +182,7 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       await sendOnce(deps, c, "message", async () =>
         deps.chat.postMessage(
           c.channel,
-          joinMessages([describeEvent(e), ...(await figures(deps, c))], "\n"),
+          joinMessages([describeEvent(e), ...(await figures(deps, c)), ...pageLine(deps, c)], "\n"),
         ),
       );
       await sendOnce(deps, c, "postmortem", async () =>
@@ -267,9 +271,15 @@ async function sendOnce(
   send: () => Promise<unknown>,
 ): Promise<void> {
   const key = `${c.event.key}#${part}`;
-  if (await deps.timeline.wasAnnounced(c.incident.id, key)) return;
+  if (await deps.deliveries.wasSent(c.incident.id, key)) return;
   await send();
-  await deps.timeline.markAnnounced(c.incident.id, key);
+  await deps.deliveries.markSent(c.incident.id, key);
+}
+
+/** The incident page, for the resolve message: where the whole story stays readable. */
+function pageLine(deps: LifecycleDeps, c: Context): MessageText[] {
+  const url = pageUrlOf(deps, c.incident.id);
+  return url ? [[linkTo(url, "Incident page")]] : [];
 }
 
 async function figures(deps: LifecycleDeps, c: Context): Promise<string[]> {

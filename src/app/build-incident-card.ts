@@ -13,6 +13,7 @@ export function buildIncidentCard(
   incident: Incident,
   events: readonly TimelineEvent[],
   now: number,
+  pageUrl: string | null = null,
 ): IncidentCard {
   const diagnoses = events.filter((e) => e.type === "diagnosis");
   const last = diagnoses[diagnoses.length - 1];
@@ -26,6 +27,7 @@ export function buildIncidentCard(
       states: { ...item.states },
     })),
     diagnosis: last?.details.diagnosis ?? null,
+    pageUrl,
   };
 }
 

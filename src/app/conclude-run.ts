@@ -59,7 +59,12 @@ async function diagnoseGroup(
     at: deps.clock.now(),
     actor: BOT,
     summary: `Diagnosis: ${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`,
-    details: { runId: groupId, diagnosis, perHost: perHostCause(reports) },
+    details: {
+      runId: groupId,
+      diagnosis,
+      perHost: perHostCause(reports),
+      evidence: evidenceOf(reports),
+    },
   });
   if (first && groupId.startsWith(runIdFor(run.incidentId, "immediate", 0))) {
     const incident = await deps.incidents.get(run.incidentId);
@@ -148,6 +153,23 @@ function perHostCause(reports: HostReport[]): Record<string, Cause> {
     // The diagnosis orders a host's findings (traffic cause first); confidence alone would let a
     // broken config on disk outrank a refused upstream seen in the log.
     out[r.host] = primaryCause(r.findings);
+  }
+  return out;
+}
+
+/** Evidence kept on the timeline per host: enough lines to show why, short enough to store. */
+const EVIDENCE_LINES_PER_HOST = 8;
+const EVIDENCE_LINE_CHARS = 500;
+
+function evidenceOf(reports: HostReport[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of reports) {
+    const lines = r.findings
+      .filter((f) => f.cause !== "healthy")
+      .flatMap((f) => f.evidence)
+      .slice(0, EVIDENCE_LINES_PER_HOST)
+      .map((line) => line.slice(0, EVIDENCE_LINE_CHARS));
+    if (lines.length > 0) out[r.host] = lines;
   }
   return out;
 }

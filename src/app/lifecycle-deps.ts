@@ -5,6 +5,8 @@ import { DEFAULT_REMINDERS_BY_SEVERITY, type RemindersBySeverity } from "../doma
 import type { ApprovalStore } from "../ports/approval-store";
 import type { Chat } from "../ports/chat";
 import type { Clock } from "../ports/clock";
+import type { DeliveryLog } from "../ports/delivery-log";
+import type { IncidentPageLinks } from "../ports/incident-pages";
 import type { IncidentStore } from "../ports/incident-store";
 import type { JobQueue } from "../ports/job-queue";
 import type { Metrics } from "../ports/metrics";
@@ -56,6 +58,8 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
 export interface LifecycleDeps {
   incidents: IncidentStore;
   timeline: TimelineStore;
+  /** Which messages of each announcement were sent (a retried announcement sends the rest). */
+  deliveries: DeliveryLog;
   runs: RunStore;
   approvals: ApprovalStore;
   queue: JobQueue;
@@ -67,6 +71,8 @@ export interface LifecycleDeps {
   randomSuffix(): string;
   /** A collision-resistant fingerprint of a text (SHA-256, hex): binds jobs to what was approved. */
   digest(text: string): string;
+  /** The incident page's link (PUBLIC_URL set); absent, the card and messages carry none. */
+  pages?: IncidentPageLinks;
   /** Counters and histograms (Prometheus in production); absent in most unit tests. */
   metrics?: Metrics;
   log?(message: string, details?: Record<string, unknown>): void;

@@ -1,3 +1,4 @@
+import { requestsPerMinute, type MinuteCount } from "../domain/access-log-status";
 import { BOT } from "../domain/incident";
 import type { StepResult } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -57,6 +58,13 @@ export async function recordStepResult(
       durationMs: result.durationMs,
       output: result.output,
       ...(result.reason ? { reason: result.reason } : {}),
+      ...trafficOf(result.output),
     },
   });
+}
+
+/** The request counts an access-log output shows, kept as facts beside the output. */
+function trafficOf(output: string): { requestsPerMinute?: MinuteCount[] } {
+  const counts = requestsPerMinute(output);
+  return counts.length > 0 ? { requestsPerMinute: counts } : {};
 }

@@ -120,6 +120,22 @@ export const EnvSchema = z.object({
   /** Alert-declared incidents allowed per storm window before new alerts are attached instead. */
   ALERT_STORM_LIMIT: positiveInt(5),
   ALERT_STORM_WINDOW_MINUTES: positiveInt(10),
+  /** The bot's public base URL: the incident card and the resolve message link to its page. */
+  PUBLIC_URL: optionalText.pipe(
+    z
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "an http:// or https:// URL")
+      .transform((u) => u.replace(/\/+$/, ""))
+      .optional(),
+  ),
+  /** Key of the per-incident page credentials (HMAC-SHA256 of the incident id). */
+  INCIDENT_PAGE_SECRET: optionalText.pipe(
+    z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  ),
+  /** Bearer token of GET /incidents, the list of open and recent incidents (unset: no list). */
+  INCIDENT_LIST_TOKEN: optionalText.pipe(
+    z.string().min(16, "at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
+  ),
   /** pino's level names; `silent` turns logging off. */
   LOG_LEVEL: z
     .string()
@@ -162,6 +178,14 @@ export interface Config {
     /** ALERT_STORM_WINDOW_MINUTES. */
     stormWindowMinutes: number;
   };
+  page: {
+    /** PUBLIC_URL without a trailing slash. */
+    publicUrl: string | undefined;
+    /** INCIDENT_PAGE_SECRET: unset, no incident page is served. */
+    secret: string | undefined;
+    /** INCIDENT_LIST_TOKEN: unset, GET /incidents answers 404. */
+    listToken: string | undefined;
+  };
   /** METRICS_PORT: where a worker-only process serves /metrics. */
   metricsPort: number | undefined;
   /** LOG_LEVEL. */
@@ -180,6 +204,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     return { ok: false, problems };
   }
   const e = result.data;
+  if (e.PUBLIC_URL && !e.INCIDENT_PAGE_SECRET) {
+    return {
+      ok: false,
+      problems: ["INCIDENT_PAGE_SECRET: required with PUBLIC_URL (it keys the incident links)"],
+    };
+  }
   return {
     ok: true,
     config: {
@@ -206,6 +236,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         defaultHosts: e.ALERT_DEFAULT_HOSTS,
         stormLimit: e.ALERT_STORM_LIMIT,
         stormWindowMinutes: e.ALERT_STORM_WINDOW_MINUTES,
+      },
+      page: {
+        publicUrl: e.PUBLIC_URL,
+        secret: e.INCIDENT_PAGE_SECRET,
+        listToken: e.INCIDENT_LIST_TOKEN,
       },
       metricsPort: e.METRICS_PORT,
       logLevel: e.LOG_LEVEL,

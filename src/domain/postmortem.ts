@@ -2,7 +2,8 @@ import type { Incident } from "./incident";
 import { describeKeyFigures, keyFigures, type KeyFigureTargets } from "./key-figures";
 import { incidentProgress } from "./incident-progress";
 import type { TimelineEvent } from "./timeline";
-import { actorName, clockTime } from "./timeline-render";
+import { plainMessage } from "./message-text";
+import { actorName, clockTime, describeEvent } from "./timeline-render";
 
 /**
  * The postmortem draft in Markdown: summary, impact, timeline, diagnosis, actions and follow-ups
@@ -39,7 +40,11 @@ export function renderPostmortem(
     "",
     "| time | who | what |",
     "| --- | --- | --- |",
-    ...events.map((e) => `| ${clockTime(e.at)} | ${md(actorName(e.actor))} | ${md(e.summary)} |`),
+    // What each event says as every surface says it (the commander named from the details).
+    ...events.map(
+      (e) =>
+        `| ${clockTime(e.at)} | ${md(actorName(e.actor))} | ${md(plainMessage(describeEvent(e)))} |`,
+    ),
     "",
     "## Diagnosis",
     "",
@@ -91,6 +96,10 @@ function diagnosisLines(events: readonly TimelineEvent[]): string[] {
   return diagnoses.flatMap((e) => [
     `- **${e.details.diagnosis.cause}** on ${md(e.details.diagnosis.hosts.join(", ")) || "no host"}: ${md(e.details.diagnosis.summary)}`,
     `  - Recommendation: ${md(e.details.diagnosis.recommendation)}`,
+    ...Object.entries(e.details.evidence ?? {}).flatMap(([host, lines]) => [
+      `  - Evidence on ${md(host)}:`,
+      ...lines.map((line) => `    - ${md(line)}`),
+    ]),
   ]);
 }
 

@@ -93,11 +93,33 @@ export const TimelineEvent = z.discriminatedUnion("type", [
       /** Capped output. */
       output: z.string(),
       reason: z.string().optional(),
+      /**
+       * When the output holds access-log lines: requests and 5xx answers per minute, as read
+       * (absent for other steps and on events written before it was recorded).
+       */
+      requestsPerMinute: z
+        .array(
+          z.object({
+            at: z.number().int(),
+            requests: z.number().int().nonnegative(),
+            errors: z.number().int().nonnegative(),
+          }),
+        )
+        .optional(),
     }),
   ),
   event(
     "diagnosis",
-    z.object({ runId: z.string(), diagnosis: Diagnosis, perHost: z.record(z.string(), Cause) }),
+    z.object({
+      runId: z.string(),
+      diagnosis: Diagnosis,
+      perHost: z.record(z.string(), Cause),
+      /**
+       * Per host, the log and probe lines the diagnosis rests on (capped; absent on events written
+       * before it was recorded), so every surface can show why without the run's reports.
+       */
+      evidence: z.record(z.string(), z.array(z.string())).optional(),
+    }),
   ),
   event(
     "approval-requested",

@@ -23,6 +23,8 @@ export interface IncidentCard {
   elapsedMs: number;
   checklist: ChecklistItem[];
   diagnosis: Diagnosis | null;
+  /** The incident's page with its credential (PUBLIC_URL set), else absent or null. */
+  pageUrl?: string | null;
 }
 
 export interface ApprovalCard {

@@ -10,10 +10,4 @@ export interface TimelineStore {
   /** Every event, oldest first, validated on read. */
   read(incidentId: string): Promise<TimelineEvent[]>;
   getByKey(incidentId: string, key: string): Promise<TimelineEvent | null>;
-  /**
-   * Whether one chat message of an event's announcement (`part`, named by the event key) went out
-   * already: an announce job that failed half-way is retried, and must not repeat what it sent.
-   */
-  wasAnnounced(incidentId: string, part: string): Promise<boolean>;
-  markAnnounced(incidentId: string, part: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { IncidentRun } from "../../src/domain/incident-run";
 import type { HostReport, StepResult } from "../../src/domain/step-result";
 import type { TimelineEvent } from "../../src/domain/timeline";
 import type { ApprovalStore, RemediationOutcome } from "../../src/ports/approval-store";
+import type { DeliveryLog } from "../../src/ports/delivery-log";
 import type { IncidentStore } from "../../src/ports/incident-store";
 import type {
   AnnounceJob,
@@ -67,12 +68,15 @@ export class InMemoryTimelineStore implements TimelineStore {
   async getByKey(incidentId: string, key: string): Promise<TimelineEvent | null> {
     return this.events.get(incidentId)?.find((e) => e.key === key) ?? null;
   }
-  private readonly announced = new Set<string>();
-  async wasAnnounced(incidentId: string, part: string): Promise<boolean> {
-    return this.announced.has(`${incidentId} ${part}`);
+}
+
+export class InMemoryDeliveryLog implements DeliveryLog {
+  readonly sent = new Set<string>();
+  async wasSent(incidentId: string, part: string): Promise<boolean> {
+    return this.sent.has(`${incidentId} ${part}`);
   }
-  async markAnnounced(incidentId: string, part: string): Promise<void> {
-    this.announced.add(`${incidentId} ${part}`);
+  async markSent(incidentId: string, part: string): Promise<void> {
+    this.sent.add(`${incidentId} ${part}`);
   }
 }
 

@@ -12,6 +12,7 @@ import type { RemoteExecutor } from "../../src/ports/remote-executor";
 import { FakeChat } from "./fake-chat";
 import {
   InMemoryApprovalStore,
+  InMemoryDeliveryLog,
   InMemoryIncidentStore,
   InMemoryRunStore,
   InMemoryTimelineStore,
@@ -95,6 +96,7 @@ export interface Harness {
   timeline: InMemoryTimelineStore;
   runs: InMemoryRunStore;
   approvals: InMemoryApprovalStore;
+  deliveries: InMemoryDeliveryLog;
   clock: { now(): number; set(ms: number): void; advance(ms: number): void };
 }
 
@@ -124,6 +126,7 @@ export function lifecycleHarness(options: {
     timeline: new InMemoryTimelineStore(),
     runs: new InMemoryRunStore(),
     approvals: new InMemoryApprovalStore(),
+    deliveries: new InMemoryDeliveryLog(),
   };
   let n = 0;
   const deps: LifecycleDeps = {

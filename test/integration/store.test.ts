@@ -118,14 +118,12 @@ describe("the Redis stores", () => {
   });
 
   it("remembers which messages of an announcement went out, per incident", async () => {
-    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#message")).toBe(false);
-    await stores.timeline.markAnnounced("inc-y", "diagnosis:run-1#message");
-    await stores.timeline.markAnnounced("inc-y", "diagnosis:run-1#message");
-    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#message")).toBe(true);
-    expect(await stores.timeline.wasAnnounced("inc-y", "diagnosis:run-1#output:proxy-1")).toBe(
-      false,
-    );
-    expect(await stores.timeline.wasAnnounced("inc-z", "diagnosis:run-1#message")).toBe(false);
+    expect(await stores.deliveries.wasSent("inc-y", "diagnosis:run-1#message")).toBe(false);
+    await stores.deliveries.markSent("inc-y", "diagnosis:run-1#message");
+    await stores.deliveries.markSent("inc-y", "diagnosis:run-1#message");
+    expect(await stores.deliveries.wasSent("inc-y", "diagnosis:run-1#message")).toBe(true);
+    expect(await stores.deliveries.wasSent("inc-y", "diagnosis:run-1#output:proxy-1")).toBe(false);
+    expect(await stores.deliveries.wasSent("inc-z", "diagnosis:run-1#message")).toBe(false);
   });
 
   it("records one decision when two clicks arrive at once", async () => {

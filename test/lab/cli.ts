@@ -1,15 +1,37 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BREAK_MODES, LabError, NO_RESPONSE, attach, isBreakMode, up, type Lab } from "./lab";
+import { captureApacheCatalogue } from "./capture-apache-catalogue";
+import { captureKinds } from "./capture-kinds";
+import {
+  KIND_MODES,
+  LabError,
+  NO_RESPONSE,
+  PROXY_KINDS,
+  attach,
+  isLabMode,
+  isProxyKind,
+  up,
+  type Lab,
+  type ProxyKind,
+} from "./lab";
 
 const USAGE = `usage: npm run lab -- <command> [options]
 
-  up N [--dir DIR]                      start N proxy hosts proxy-1..proxy-N (1-60)
+  up N [--dir DIR] [--kinds K,K… | --mixed]
+                                        start N proxy hosts proxy-1..proxy-N (1-60); their
+                                          kinds (${PROXY_KINDS.join(", ")}) dealt round-robin
+                                          from --kinds (default apache); --mixed = all three
   down [--keep]                         stop everything the lab started; --keep keeps its dir
   status                                processes per host and one live request through each proxy
   break HOST MODE                       inject a failure; MODE is one of:
-                                          ${BREAK_MODES.join(", ")}
+                                          ${KIND_MODES.nginx.join(", ")}
+                                          (upstream-unhealthy: nginx and HAProxy hosts only)
   fix HOST                              restore the healthy state and wait for a 200
+  capture [--kinds K,K…] [--out DIR]     regenerate the nginx/HAProxy fixtures (default kinds
+                                          nginx,haproxy; DIR test/fixtures/captures); starts
+                                          its own lab, never touches the one in --dir
+  capture-apache-catalogue [--out DIR]  provoke the mod_proxy messages the modes do not (DIR
+                                          default test/fixtures/apache/catalogue)
   hit HOST [N] [--path P] [--concurrency C] [--timeout MS]
                                         send N (default 5) requests through the proxy
 
@@ -24,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       dir: { type: "string", default: ".lab" },
       keep: { type: "boolean", default: false },
+      kinds: { type: "string" },
+      mixed: { type: "boolean", default: false },
+      out: { type: "string" },
       path: { type: "string", default: "/api/" },
       concurrency: { type: "string", default: "1" },
       timeout: { type: "string", default: "10000" },
@@ -38,15 +63,24 @@ async function main(argv: string[]): Promise<number> {
   const dir = resolve(values.dir);
   switch (command) {
     case "up":
-      return cmdUp(count(args[0], "N"), dir);
+      return cmdUp(count(args[0], "N"), dir, kindsOf(values.kinds, values.mixed));
     case "down":
       return cmdDown(dir, values.keep);
+    case "capture":
+      await captureKinds({
+        out: resolve(values.out ?? "test/fixtures/captures"),
+        kinds: values.kinds === undefined ? ["nginx", "haproxy"] : kindsOf(values.kinds, false),
+      });
+      return 0;
+    case "capture-apache-catalogue":
+      await captureApacheCatalogue(resolve(values.out ?? "test/fixtures/apache/catalogue"));
+      return 0;
     case "status":
       return cmdStatus(attach(dir));
     case "break": {
       const [host, mode] = args;
       if (!host || !mode) throw new UsageError("break needs HOST and MODE");
-      if (!isBreakMode(mode)) throw new UsageError(`unknown mode "${mode}"`);
+      if (!isLabMode(mode)) throw new UsageError(`unknown mode "${mode}"`);
       return withLab(dir, async (lab) => {
         await lab.break(host, mode);
         console.log(`${host}: broken (${mode})`);
@@ -76,15 +110,28 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function cmdUp(n: number, dir: string): Promise<number> {
+function kindsOf(list: string | undefined, mixed: boolean): ProxyKind[] {
+  if (mixed && list !== undefined) throw new UsageError("give --kinds or --mixed, not both");
+  if (mixed) return [...PROXY_KINDS];
+  if (list === undefined) return ["apache"];
+  return list.split(",").map((kind) => {
+    if (!isProxyKind(kind)) throw new UsageError(`unknown kind "${kind}"`);
+    return kind;
+  });
+}
+
+async function cmdUp(n: number, dir: string, kinds: ProxyKind[]): Promise<number> {
   const started = Date.now();
-  const lab = await up(n, { dir, detached: true });
+  const lab = await up(n, { dir, detached: true, kinds });
   const first = lab.hosts[0];
   const last = lab.hosts[lab.hosts.length - 1];
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `lab up: ${n} hosts in ${seconds} s, ${first?.address} … ${last?.address}, dir ${dir}`,
   );
+  if (kinds.some((kind) => kind !== "apache")) {
+    console.log(`kinds:     ${lab.hosts.map((host) => `${host.name} ${host.kind}`).join(", ")}`);
+  }
   console.log(`inventory: ${lab.inventoryPath}`);
   console.log(`try:       ${lab.sshCommand("proxy-1")}`);
   console.log(
@@ -118,13 +165,14 @@ async function cmdStatus(lab: Lab): Promise<number> {
     .map((host, i) => [
       host.name,
       host.address,
+      host.kind,
       upDown(host.sshd),
-      upDown(host.apache),
+      upDown(host.proxy),
       upDown(host.upstream),
       host.broken ?? "-",
       label(probes[i]?.[0] ?? NO_RESPONSE),
     ]);
-  const header = ["HOST", "ADDRESS", "SSHD", "APACHE", "UPSTREAM", "BROKEN", "GET /api/"];
+  const header = ["HOST", "ADDRESS", "KIND", "SSHD", "PROXY", "UPSTREAM", "BROKEN", "GET /api/"];
   const widths = header.map((title, col) =>
     Math.max(title.length, ...rows.map((r) => r[col]?.length ?? 0)),
   );

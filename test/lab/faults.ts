@@ -21,7 +21,7 @@ import type { BreakMode } from "./modes";
 import { isLabProcess, tcpOpen, waitUntil } from "./processes";
 import type { HostState } from "./state";
 import { sendRequests } from "./traffic";
-import type { UpstreamBehaviour } from "./upstream-server";
+import { setUpstreamBehaviour } from "./upstream-behaviour";
 
 /** Modes that change what the running Apache loaded, so undoing them needs a reload too. */
 const RELOADED_MODES: ReadonlySet<BreakMode> = new Set([
@@ -31,14 +31,7 @@ const RELOADED_MODES: ReadonlySet<BreakMode> = new Set([
   "worker-exhaustion",
 ]);
 
-export function setUpstreamBehaviour(
-  labDir: string,
-  host: string,
-  behaviour: UpstreamBehaviour,
-): void {
-  // Written in place (same inode), like every file the lab edits under a bind mount.
-  writeFileSync(hostPaths(labDir, host).upstreamBehaviour, `${behaviour}\n`);
-}
+export { setUpstreamBehaviour } from "./upstream-behaviour";
 
 /**
  * Breaks one host the way the mode says. Files are edited in place and Apache is reloaded with

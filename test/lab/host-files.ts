@@ -65,6 +65,19 @@ export interface HostPaths {
   siteConfig: string;
   mpmConfig: string;
   apachePidFile: string;
+  /** nginx hosts: /etc/nginx, its site, its master's pid file (/run is run/ there). */
+  nginxDir: string;
+  nginxConf: string;
+  nginxSite: string;
+  nginxPidFile: string;
+  /** HAProxy hosts: /etc/haproxy, /var/log (log/) and the master's pid file and sockets. */
+  haproxyDir: string;
+  haproxyConfig: string;
+  haproxyLog: string;
+  haproxyMasterLog: string;
+  haproxyPidFile: string;
+  haproxyAdminSocket: string;
+  haproxyMasterSocket: string;
 }
 
 export function hostPaths(labDir: string, name: string): HostPaths {
@@ -97,6 +110,17 @@ export function hostPaths(labDir: string, name: string): HostPaths {
     siteConfig: join(apacheDir, "sites-available", "lab-proxy.conf"),
     mpmConfig: join(apacheDir, "mods-available", "mpm_event.conf"),
     apachePidFile: join(runDir, "apache2.pid"),
+    nginxDir: join(root, "nginx"),
+    nginxConf: join(root, "nginx", "nginx.conf"),
+    nginxSite: join(root, "nginx", "sites-available", "lab-proxy"),
+    nginxPidFile: join(runDir, "nginx.pid"),
+    haproxyDir: join(root, "haproxy"),
+    haproxyConfig: join(root, "haproxy", "haproxy.cfg"),
+    haproxyLog: join(logDir, "haproxy.log"),
+    haproxyMasterLog: join(logDir, "haproxy-master.log"),
+    haproxyPidFile: join(runDir, "haproxy.pid"),
+    haproxyAdminSocket: join(runDir, "haproxy", "admin.sock"),
+    haproxyMasterSocket: join(runDir, "haproxy-master.sock"),
   };
 }
 
@@ -216,12 +240,30 @@ exec /usr/sbin/sshd -D -f "$H/sshd/sshd_config" -E "$H/sshd/sshd.log"
 `;
 }
 
-/** Lays out one host's directories and files (keys are written separately). */
-export function writeHostFiles(host: HostIdentity, paths: HostPaths, authorizedKeys: string): void {
+/** Every proxy master's pid file a host may hold, whatever its kind. */
+export function proxyPidFiles(paths: HostPaths): string[] {
+  return [paths.apachePidFile, paths.nginxPidFile, paths.haproxyPidFile];
+}
+
+/** The files every host has, whatever its proxy: dirs, /etc/hosts, resolver, upstream, sshd. */
+export function writeCommonHostFiles(
+  host: HostIdentity,
+  paths: HostPaths,
+  authorizedKeys: string,
+): void {
   for (const dir of [paths.logDir, paths.runDir, paths.lockDir, paths.sshdDir]) {
     mkdirSync(dir, { recursive: true });
   }
   mkdirSync(paths.homeDir, { recursive: true, mode: 0o700 });
+  writeFileSync(paths.etcHosts, etcHosts(host));
+  writeFileSync(paths.resolvConf, RESOLV_CONF);
+  writeFileSync(paths.upstreamBehaviour, "ok\n");
+  writeFileSync(paths.sshdConfig, sshdConfig(host, paths, authorizedKeys));
+}
+
+/** Lays out one Apache host's directories and files (keys are written separately). */
+export function writeHostFiles(host: HostIdentity, paths: HostPaths, authorizedKeys: string): void {
+  writeCommonHostFiles(host, paths, authorizedKeys);
   copyApacheConfig(paths.apacheDir);
   writeFileSync(join(paths.apacheDir, "ports.conf"), `Listen ${host.address}:80\n`);
   // apache2ctl status asks http://localhost:80/ by default; this Apache listens on its address only.
@@ -243,10 +285,6 @@ export function writeHostFiles(host: HostIdentity, paths: HostPaths, authorizedK
   writeFileSync(paths.mpmConfig, mpmConfig(HEALTHY_WORKERS));
   writeFileSync(paths.errorLog, "");
   writeFileSync(paths.accessLog, "");
-  writeFileSync(paths.etcHosts, etcHosts(host));
-  writeFileSync(paths.resolvConf, RESOLV_CONF);
-  writeFileSync(paths.upstreamBehaviour, "ok\n");
-  writeFileSync(paths.sshdConfig, sshdConfig(host, paths, authorizedKeys));
   writeFileSync(paths.initScript, initScript(host, paths), { mode: 0o755 });
 }
 

@@ -2,10 +2,12 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "./errors";
-import { UPSTREAM_PORT, hostPaths } from "./host-files";
+import { UPSTREAM_PORT, hostPaths, proxyPidFiles } from "./host-files";
 import {
   LAB_MARKER,
+  isHostProcess,
   isLabProcess,
+  pidFromFile,
   isRunning,
   mountNamespaceOf,
   runCommand,
@@ -167,11 +169,14 @@ export function apachePid(labDir: string, host: string): number | null {
   }
 }
 
-/** A running process of the lab inside the host's namespace: sshd, or else Apache. */
+/** A running process of the lab inside the host's namespace: sshd, or else the proxy's master. */
 export function namespaceAnchor(labDir: string, host: HostState): number | null {
   if (isLabProcess(host.sshdPid, labDir)) return host.sshdPid;
-  const apache = apachePid(labDir, host.name);
-  return isLabProcess(apache, labDir) ? apache : null;
+  for (const file of proxyPidFiles(hostPaths(labDir, host.name))) {
+    const pid = pidFromFile(file);
+    if (isHostProcess(pid, labDir, host)) return pid;
+  }
+  return null;
 }
 
 /** Runs a command inside the host, as an operator's SSH session would see it. */

@@ -1,10 +1,11 @@
 import { stringify } from "yaml";
-import { UPSTREAM_PORT, upstreamName } from "./host-files";
+import { hostKind } from "./host-kinds";
+import type { ProxyKind } from "./modes";
 
 export interface InventoryInput {
   privateKeyPath: string;
   knownHostsPath: string;
-  hosts: readonly { name: string; address: string }[];
+  hosts: readonly { name: string; address: string; kind: ProxyKind }[];
 }
 
 /**
@@ -12,19 +13,15 @@ export interface InventoryInput {
  * vars are the Debian defaults; they are written anyway so playbooks never hard-code them.
  */
 export function inventoryYaml(input: InventoryInput): string {
-  const hosts: Record<string, { address: string; vars: Record<string, string> }> = {};
+  const hosts: Record<string, { address: string; kind?: ProxyKind; vars: Record<string, string> }> =
+    {};
   for (const host of input.hosts) {
-    hosts[host.name] = {
-      address: host.address,
-      vars: {
-        upstream_url: `http://${upstreamName(host.name)}:${UPSTREAM_PORT}`,
-        error_log: "/var/log/apache2/error.log",
-        access_log: "/var/log/apache2/access.log",
-        apachectl: "apache2ctl",
-        proxy_url: `http://${host.address}/api/`,
-        status_url: `http://${host.address}/server-status`,
-      },
-    };
+    const vars = hostKind(host.kind).inventoryVars(host);
+    // No kind means apache (CONTRACT): Apache hosts are written as before kinds existed.
+    hosts[host.name] =
+      host.kind === "apache"
+        ? { address: host.address, vars }
+        : { address: host.address, kind: host.kind, vars };
   }
   const document = {
     defaults: {

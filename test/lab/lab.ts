@@ -17,11 +17,10 @@ import {
   type BlockOwner,
 } from "./blocks";
 import { LabError } from "./errors";
-import { injectFault, restoreHost } from "./faults";
-import { UPSTREAM_PORT, hostPaths, upstreamName, writeHostFiles } from "./host-files";
+import { UPSTREAM_PORT, hostPaths, upstreamName } from "./host-files";
+import { assertModeSupported, hostKind, writeKindScripts } from "./host-kinds";
 import {
   UPSTREAM_SCRIPT,
-  apachePid,
   execInHost,
   startHost,
   startUpstream,
@@ -30,16 +29,26 @@ import {
 import { inventoryYaml } from "./inventory";
 import { systemctlStandIn } from "./systemctl-stand-in";
 import { generateKey, knownHostsFile } from "./keys";
-import { isBreakMode, type BreakMode } from "./modes";
+import { PROXY_KINDS, isLabMode, type LabMode, type ProxyKind } from "./modes";
 import { preflight } from "./preflight";
-import { isLabProcess, type CommandResult } from "./processes";
+import { isLabProcess, mountNamespaceOf, type CommandResult } from "./processes";
 import { readState, writeState, type HostState, type LabState } from "./state";
 import { isLabAlive, killLabSync, stopLab } from "./teardown";
 import { sendRequests, type HitOptions } from "./traffic";
 import { UPSTREAM_SERVER_SOURCE } from "./upstream-server";
 
-export { BREAK_MODES, MODE_SIGNATURES, isBreakMode } from "./modes";
-export type { BreakMode, ExpectedCause, ModeSignature } from "./modes";
+export {
+  BREAK_MODES,
+  KIND_MODES,
+  KIND_MODE_SIGNATURES,
+  LAB_MODES,
+  MODE_SIGNATURES,
+  PROXY_KINDS,
+  isBreakMode,
+  isLabMode,
+  isProxyKind,
+} from "./modes";
+export type { BreakMode, ExpectedCause, LabMode, ModeSignature, ProxyKind } from "./modes";
 export { LabError, type LabErrorCode } from "./errors";
 export { NO_RESPONSE, type HitOptions } from "./traffic";
 export type { CommandResult } from "./processes";
@@ -57,6 +66,11 @@ export interface UpOptions {
   detached?: boolean;
   /** How long all hosts may take to answer 200 (default 30 s plus 1 s per host). */
   startTimeoutMs?: number;
+  /**
+   * The hosts' proxy kinds, dealt round-robin: proxy-1 gets the first, proxy-2 the second, …
+   * (default ["apache"]; PROXY_KINDS gives a mixed fleet).
+   */
+  kinds?: readonly ProxyKind[];
 }
 
 export interface DownOptions {
@@ -67,9 +81,13 @@ export interface DownOptions {
 export interface LabHost {
   readonly name: string;
   readonly address: string;
-  /** The host's directory here; inside the host it is /etc/apache2, /var/log/apache2, … */
+  readonly kind: ProxyKind;
+  /** The host's directory here; inside the host it is /etc/apache2 (/etc/nginx, …), /var/log/… */
   readonly dir: string;
-  /** This machine's path of the host's /var/log/apache2/error.log. */
+  /**
+   * This machine's path of the proxy's error log: /var/log/apache2/error.log,
+   * /var/log/nginx/error.log, or HAProxy's /var/log/haproxy.log (which is also its access log).
+   */
   readonly errorLog: string;
   readonly accessLog: string;
   /** http://ADDRESS/api/: through the proxy to the upstream. */
@@ -83,21 +101,32 @@ export interface LabHost {
 export interface HostStatus {
   readonly name: string;
   readonly address: string;
+  readonly kind: ProxyKind;
   readonly sshd: boolean;
+  /** The host's proxy master (Apache, nginx or HAProxy) runs. */
+  readonly proxy: boolean;
+  /** Apache hosts: the same as proxy; false on hosts of other kinds. */
   readonly apache: boolean;
   readonly upstream: boolean;
-  readonly broken: BreakMode | null;
+  readonly broken: LabMode | null;
 }
 
 /**
- * Starts n proxy hosts, proxy-1 … proxy-n, each with sshd, Apache and an upstream on its own
- * loopback address and in its own mount namespace. Resolves once every host answers 200.
+ * Starts n proxy hosts, proxy-1 … proxy-n, each with sshd, its proxy (Apache, nginx or HAProxy)
+ * and an upstream on its own loopback address and in its own mount namespace. Resolves once every
+ * host answers 200.
  */
 export async function up(n: number, options: UpOptions = {}): Promise<Lab> {
   if (!Number.isInteger(n) || n < 1 || n > MAX_HOSTS_PER_BLOCK) {
     throw new RangeError(`a lab has 1 to ${MAX_HOSTS_PER_BLOCK} hosts, not ${n}`);
   }
-  await preflight();
+  const kinds = options.kinds ?? ["apache"];
+  if (kinds.length === 0 || kinds.some((kind) => !PROXY_KINDS.includes(kind))) {
+    throw new RangeError(
+      `kinds must name some of ${PROXY_KINDS.join(", ")}, not ${kinds.join(",")}`,
+    );
+  }
+  await preflight(kinds);
   const dir = prepareDir(options.dir);
   const block = allocateBlock({ dir, ownerPid: process.pid }, isLabAlive, reapStaleLab);
   const state: LabState = {
@@ -109,8 +138,10 @@ export async function up(n: number, options: UpOptions = {}): Promise<Lab> {
     hosts: Array.from({ length: n }, (_, i) => ({
       name: `proxy-${i + 1}`,
       address: addressOf(block, i + 1),
+      kind: kinds[i % kinds.length] ?? "apache",
       sshdPid: null,
       upstreamPid: null,
+      namespace: null,
       broken: null,
     })),
   };
@@ -132,6 +163,10 @@ export async function up(n: number, options: UpOptions = {}): Promise<Lab> {
         return init ? waitHostReady(dir, host, init, timeoutMs) : Promise.resolve();
       }),
     );
+    for (const [i, host] of state.hosts.entries()) {
+      const init = started[i];
+      host.namespace = init ? mountNamespaceOf(init.pid) : null;
+    }
   } catch (error) {
     boundLabs.delete(state);
     await stopLab(state, options.dir !== undefined);
@@ -190,15 +225,17 @@ export class Lab {
   }
 
   /** Injects a failure into one host; a host that is already broken is restored first. */
-  async break(name: string, mode: BreakMode): Promise<void> {
+  async break(name: string, mode: LabMode): Promise<void> {
     const host = this.hostState(name);
-    if (!isBreakMode(mode)) throw new LabError("unknown-mode", `unknown break mode "${mode}"`);
+    if (!isLabMode(mode)) throw new LabError("unknown-mode", `unknown break mode "${mode}"`);
+    assertModeSupported(host.kind, mode);
     if (host.broken !== null) await this.repair(host);
     const load = new AbortController();
     this.load.set(name, load);
     host.broken = mode;
     writeState(this.state);
-    await injectFault(this.dir, host, mode, AbortSignal.any([load.signal, this.traffic.signal]));
+    const signal = AbortSignal.any([load.signal, this.traffic.signal]);
+    await hostKind(host.kind).inject(this.dir, host, mode, signal);
     writeState(this.state);
   }
 
@@ -220,22 +257,28 @@ export class Lab {
   }
 
   status(): HostStatus[] {
-    return this.state.hosts.map((host) => ({
-      name: host.name,
-      address: host.address,
-      sshd: isLabProcess(host.sshdPid, this.dir),
-      apache: isLabProcess(apachePid(this.dir, host.name), this.dir),
-      upstream: isLabProcess(host.upstreamPid, this.dir),
-      broken: host.broken,
-    }));
+    return this.state.hosts.map((host) => {
+      const proxy = hostKind(host.kind).proxyPid(this.dir, host) !== null;
+      return {
+        name: host.name,
+        address: host.address,
+        kind: host.kind,
+        sshd: isLabProcess(host.sshdPid, this.dir),
+        proxy,
+        apache: host.kind === "apache" && proxy,
+        upstream: isLabProcess(host.upstreamPid, this.dir),
+        broken: host.broken,
+      };
+    });
   }
 
   /** A command line a person can paste to log in to the host with the lab's key. */
-  sshCommand(name: string, command = "tail /var/log/apache2/error.log"): string {
+  sshCommand(name: string, command?: string): string {
     const host = this.hostState(name);
+    const remote = command ?? hostKind(host.kind).firstLook;
     return (
       `ssh -i ${this.privateKeyPath} -o UserKnownHostsFile=${this.knownHostsPath} ` +
-      `-o StrictHostKeyChecking=yes root@${host.address} ${command}`
+      `-o StrictHostKeyChecking=yes root@${host.address} ${remote}`
     );
   }
 
@@ -260,7 +303,7 @@ export class Lab {
     this.load.delete(host.name);
     const previous = host.broken;
     try {
-      await restoreHost(this.dir, host, previous);
+      await hostKind(host.kind).restore(this.dir, host, previous);
       host.broken = null;
     } finally {
       writeState(this.state);
@@ -279,12 +322,14 @@ export class Lab {
 
   private describe(host: HostState): LabHost {
     const paths = hostPaths(this.dir, host.name);
+    const logs = hostKind(host.kind).logs(paths);
     return {
       name: host.name,
       address: host.address,
+      kind: host.kind,
       dir: paths.root,
-      errorLog: paths.errorLog,
-      accessLog: paths.accessLog,
+      errorLog: logs.errorLog,
+      accessLog: logs.accessLog,
       proxyUrl: `http://${host.address}/api/`,
       upstreamUrl: `http://${upstreamName(host.name)}:${UPSTREAM_PORT}/`,
       systemctl: paths.systemctlStandIn,
@@ -335,7 +380,12 @@ async function writeLabFiles(state: LabState): Promise<void> {
   mkdirSync(clientDir, { recursive: true, mode: 0o700 });
   const authorizedKeys = join(clientDir, "authorized_keys");
   for (const host of state.hosts) {
-    writeHostFiles(host, hostPaths(state.dir, host.name), authorizedKeys);
+    hostKind(host.kind).writeFiles(
+      host,
+      hostPaths(state.dir, host.name),
+      state.dir,
+      authorizedKeys,
+    );
   }
   const [clientKey, ...hostKeys] = await Promise.all([
     generateKey(join(clientDir, "id_ed25519"), "incident-lab client"),
@@ -372,6 +422,7 @@ async function writeLabFiles(state: LabState): Promise<void> {
     });
     writeFileSync(paths.systemctlStandIn, standIn, { mode: 0o755 });
   }
+  writeKindScripts(state.dir);
 }
 
 /** Labs that die with this process: killed on exit if nobody called down(). */

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { LabError } from "./errors";
+import type { ProxyKind } from "./modes";
 import { runCommand, tcpOpen } from "./processes";
 
 /** No lab ever uses this address; anything answering there listens on every address. */
@@ -10,11 +11,26 @@ const HOST_PORTS: readonly [number, string][] = [
   [9000, "upstream"],
 ];
 
+/** What each kind of host needs besides sshd and util-linux (Debian's packages). */
+const KIND_FILES: Readonly<Record<ProxyKind, readonly [string, string][]>> = {
+  apache: [
+    ["/usr/sbin/apache2", "apache2"],
+    ["/usr/sbin/apache2ctl", "apache2"],
+    ["/etc/apache2/apache2.conf", "apache2"],
+    ["/usr/lib/apache2/modules/mod_proxy_http.so", "apache2"],
+  ],
+  nginx: [
+    ["/usr/sbin/nginx", "nginx"],
+    ["/etc/nginx/nginx.conf", "nginx"],
+  ],
+  haproxy: [
+    ["/usr/sbin/haproxy", "haproxy"],
+    ["/etc/haproxy/haproxy.cfg", "haproxy"],
+    ["/var/lib/haproxy", "haproxy"],
+  ],
+};
+
 const REQUIRED_FILES: readonly [string, string][] = [
-  ["/usr/sbin/apache2", "apache2"],
-  ["/usr/sbin/apache2ctl", "apache2"],
-  ["/etc/apache2/apache2.conf", "apache2"],
-  ["/usr/lib/apache2/modules/mod_proxy_http.so", "apache2"],
   ["/usr/sbin/sshd", "openssh-server"],
   ["/usr/bin/ssh-keygen", "openssh-client"],
   ["/usr/bin/unshare", "util-linux"],
@@ -22,17 +38,19 @@ const REQUIRED_FILES: readonly [string, string][] = [
 ];
 
 /**
- * The lab needs root (mount namespaces, port 22 and 80) and Debian's apache2 and openssh-server.
+ * The lab needs root (mount namespaces, port 22 and 80), Debian's openssh-server and the package of
+ * each kind of proxy it runs (apache2, nginx, haproxy).
  * Anything missing fails here with what to install, not halfway through start-up.
  */
-export async function preflight(): Promise<void> {
+export async function preflight(kinds: readonly ProxyKind[] = ["apache"]): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new LabError(
       "not-root",
       "the incident lab needs root (mount namespaces, ports 22 and 80)",
     );
   }
-  const missing = REQUIRED_FILES.filter(([path]) => !existsSync(path));
+  const required = [...REQUIRED_FILES, ...[...new Set(kinds)].flatMap((kind) => KIND_FILES[kind])];
+  const missing = required.filter(([path]) => !existsSync(path));
   if (missing.length > 0) {
     const packages = [...new Set(missing.map(([, pkg]) => pkg))].join(" ");
     throw new LabError(

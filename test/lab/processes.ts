@@ -39,6 +39,40 @@ export function isLabProcess(pid: number | null | undefined, labDir: string): pi
   }
 }
 
+/**
+ * A lab process (isLabProcess), or a running process inside the host's recorded mount namespace:
+ * nginx's master overwrites its environment with its process title, and HAProxy's workers and
+ * sessions may outlive the processes the lab started, but none leaves the namespace.
+ */
+export function isHostProcess(
+  pid: number | null | undefined,
+  labDir: string,
+  host: { name: string; namespace: string | null },
+): pid is number {
+  if (isLabProcess(pid, labDir)) return true;
+  if (host.namespace === null || !isRunning(pid) || mountNamespaceOf(pid) !== host.namespace) {
+    return false;
+  }
+  // A namespace number is reused once its namespace is gone: insist on the host's own /etc/hosts.
+  return hasHostMounts(pid, host.name);
+}
+
+/** The process sees /etc/hosts bind-mounted from a lab host's etc-hosts file. */
+export function hasHostMounts(pid: number, hostName: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+      .split("\n")
+      .some((line) => {
+        const fields = line.split(" ");
+        return (
+          fields[4] === "/etc/hosts" && (fields[3] ?? "").endsWith(`/hosts/${hostName}/etc-hosts`)
+        );
+      });
+  } catch {
+    return false;
+  }
+}
+
 export function mountNamespaceOf(pid: number): string | null {
   try {
     return readlinkSync(`/proc/${pid}/ns/mnt`);
@@ -159,5 +193,63 @@ export function runCommand(
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
     );
+  });
+}
+
+/** The pid a pid file names, or null when it is missing or holds no pid. */
+export function pidFromFile(path: string): number | null {
+  try {
+    const pid = Number(readFileSync(path, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The parent pid and process group of a running process, from /proc/PID/stat. */
+function statOf(pid: number): { ppid: number; pgrp: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  } catch {
+    return null;
+  }
+}
+
+function runningPids(): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => isRunning(pid));
+}
+
+/** The running children of pid (a proxy master's workers). */
+export function childrenOf(pid: number): number[] {
+  return runningPids().filter((candidate) => statOf(candidate)?.ppid === pid);
+}
+
+/** Every running process in one of the given process groups (a daemonised master and its workers). */
+export function processesInGroups(groups: ReadonlySet<number>): number[] {
+  if (groups.size === 0) return [];
+  return runningPids().filter((pid) => groups.has(statOf(pid)?.pgrp ?? -1));
+}
+
+export function processGroupOf(pid: number): number | null {
+  return statOf(pid)?.pgrp ?? null;
+}
+
+/**
+ * Every running process whose environment carries this lab's marker. nginx's workers drop their
+ * environment and sshd's sessions never had it; those are found by mount namespace instead.
+ */
+export function processesWithMarker(labDir: string): number[] {
+  const marker = markerEntry(labDir);
+  return runningPids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker);
+    } catch {
+      return false;
+    }
   });
 }

@@ -2,17 +2,21 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { LabError } from "./errors";
-import { BREAK_MODES } from "./modes";
+import { LAB_MODES, PROXY_KINDS } from "./modes";
 
 export const STATE_FILE = "lab-state.json";
 
 const hostStateSchema = z.object({
   name: z.string(),
   address: z.string(),
+  /** Which proxy the host runs; state files written before kinds existed hold Apache hosts. */
+  kind: z.enum(PROXY_KINDS).default("apache"),
   /** The namespace's first process: the init script, which execs sshd -D. */
   sshdPid: z.number().int().nullable(),
   upstreamPid: z.number().int().nullable(),
-  broken: z.enum(BREAK_MODES).nullable(),
+  /** The host's mount namespace (mnt:[inode]) once it runs; teardown sweeps it by this too. */
+  namespace: z.string().nullable().default(null),
+  broken: z.enum(LAB_MODES).nullable(),
 });
 
 const labStateSchema = z.object({

@@ -11,6 +11,9 @@ export const UPSTREAM_BEHAVIOURS = [
   "reset-mid-headers",
   "reset-mid-body",
   "close",
+  "huge-header",
+  "status-only",
+  "error-500",
 ] as const;
 export type UpstreamBehaviour = (typeof UPSTREAM_BEHAVIOURS)[number];
 
@@ -63,6 +66,19 @@ const server = http.createServer((req, res) => {
     case "close":
       socket.end(); // FIN without an answer
       return;
+    case "huge-header":
+      // One header line longer than Apache's ResponseFieldSize (8190 bytes by default).
+      socket.end("HTTP/1.1 200 OK\\r\\nX-Huge: " + "x".repeat(10000) + "\\r\\nContent-Length: 2\\r\\n\\r\\n{}");
+      return;
+    case "status-only":
+      socket.end("HTTP/1.1 200 OK\\r\\n"); // a status line, then the connection ends
+      return;
+    case "error-500": {
+      const body = JSON.stringify({ ok: false, host: hostName });
+      res.writeHead(500, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     default: {
       const body = JSON.stringify({ ok: true, host: hostName, path: req.url });
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });

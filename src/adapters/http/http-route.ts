@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** One route of the server on PORT: a method, an exact path (the query is ignored) and a handler. */
+/**
+ * One route of the server on PORT: a method, a path (the query is ignored) and a handler. The
+ * path is exact, or with `prefix` every path under it (`/incidents/` takes `/incidents/<id>`).
+ */
 export interface HttpRoute {
   method: "GET" | "POST";
   path: string;
+  prefix?: boolean;
   handle(request: IncomingMessage, response: ServerResponse): void | Promise<void>;
 }
 

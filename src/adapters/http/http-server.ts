@@ -32,7 +32,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
 function dispatch(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse) {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
-  const onPath = options.routes.filter((route) => route.path === path);
+  const onPath = options.routes.filter((route) =>
+    route.prefix ? path.startsWith(route.path) : route.path === path,
+  );
   const route = onPath.find((candidate) => candidate.method === request.method);
   if (!route) {
     if (onPath.length > 0) response.setHeader("allow", onPath.map((r) => r.method).join(", "));

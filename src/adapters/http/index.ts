@@ -4,3 +4,5 @@ export { listenerRoute, readBody, sendJson, type HttpRoute } from "./http-route"
 export { healthRoute, type HealthReport } from "./health-route";
 export { metricsRoute, type Scrape } from "./metrics-route";
 export { alertRoutes, pagerDutySignatureMatches, type AlertRouteOptions } from "./alert-routes";
+export { incidentPageRoutes, type IncidentPageOptions } from "./page/incident-page-routes";
+export { incidentPageLinks, pageCredential } from "./page/page-credential";

@@ -37,6 +37,7 @@ export function renderIncidentCard(card: IncidentCard): CardLines {
     }
   }
   if (incident.summary) lines.set("summary", `  summary: ${oneLine(incident.summary)}`);
+  if (card.pageUrl) lines.set("page", `  page: ${card.pageUrl}`);
   return lines;
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { RedisAlertStore } from "./redis-alert-store";
 import { RedisApprovalStore } from "./redis-approval-store";
+import { RedisDeliveryLog } from "./redis-delivery-log";
 import { RedisIncidentStore } from "./redis-incident-store";
 import { redisKeys } from "./redis-keys";
 import { RedisRunStore } from "./redis-run-store";
@@ -9,6 +10,7 @@ import { RedisTimelineStore } from "./redis-timeline-store";
 export {
   RedisAlertStore,
   RedisApprovalStore,
+  RedisDeliveryLog,
   RedisIncidentStore,
   RedisRunStore,
   RedisTimelineStore,
@@ -24,5 +26,6 @@ export function createRedisStores(redis: Redis, prefix: string, onInvalid?: (p: 
     timeline: new RedisTimelineStore(redis, keys, onInvalid),
     runs: new RedisRunStore(redis, keys),
     approvals: new RedisApprovalStore(redis, keys),
+    deliveries: new RedisDeliveryLog(redis, keys),
   };
 }

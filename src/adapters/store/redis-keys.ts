@@ -10,7 +10,8 @@ export function redisKeys(prefix: string) {
     channel: (channel: string) => `${prefix}:channel:${channel}`,
     timeline: (id: string) => `${prefix}:timeline:${id}`,
     timelineKeys: (id: string) => `${prefix}:timeline:${id}:keys`,
-    timelineAnnounced: (id: string) => `${prefix}:timeline:${id}:announced`,
+    /** The key name predates the delivery log: kept so an upgrade does not resend messages. */
+    deliveries: (id: string) => `${prefix}:timeline:${id}:announced`,
     run: (runId: string) => `${prefix}:run:${runId}`,
     runCounter: (incidentId: string) => `${prefix}:runs:${incidentId}:n`,
     runSteps: (runId: string, host: string) => `${prefix}:run:${runId}:steps:${host}`,

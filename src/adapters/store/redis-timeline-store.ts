@@ -46,14 +46,6 @@ export class RedisTimelineStore implements TimelineStore {
     return entry ? (this.decode(incidentId, entry[0], entry[1])[0] ?? null) : null;
   }
 
-  async wasAnnounced(incidentId: string, part: string): Promise<boolean> {
-    return (await this.redis.sismember(this.keys.timelineAnnounced(incidentId), part)) === 1;
-  }
-
-  async markAnnounced(incidentId: string, part: string): Promise<void> {
-    await this.redis.sadd(this.keys.timelineAnnounced(incidentId), part);
-  }
-
   /** An event that no longer validates is reported and left out rather than breaking the read. */
   private decode(incidentId: string, id: string, fields: string[]): TimelineEvent[] {
     const raw = fields[fields.indexOf("e") + 1];

@@ -1,3 +1,5 @@
+import { monthIndex } from "./clock";
+
 /**
  * An access log line as every proxy kind's reader gives it (each kind parses its own format, see
  * src/domain/proxies/KIND/access-log.ts), and the window's summary the diagnosis reads.
@@ -76,4 +78,24 @@ export function parseLines<T>(output: string, parseLine: (line: string) => T | n
     .split("\n")
     .map(parseLine)
     .filter((e): e is T => e !== null);
+}
+
+/**
+ * The `[03/Dec/2026:10:41:52 +0000]` time of the combined format (Apache's and nginx's), from a
+ * pattern's named groups day, mon, year, hh, mm, ss, sign, oh, om; null for an unknown month.
+ */
+export function accessLogTime(groups: Readonly<Record<string, string | undefined>>): number | null {
+  const month = monthIndex[groups.mon ?? ""];
+  if (month === undefined) return null;
+  const offsetMinutes =
+    (Number(groups.oh) * 60 + Number(groups.om)) * (groups.sign === "-" ? -1 : 1);
+  const local = Date.UTC(
+    Number(groups.year),
+    month,
+    Number(groups.day),
+    Number(groups.hh),
+    Number(groups.mm),
+    Number(groups.ss),
+  );
+  return local - offsetMinutes * 60_000;
 }

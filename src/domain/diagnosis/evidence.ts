@@ -35,6 +35,11 @@ export interface HostEvidence {
   serviceRunning: string[];
   /** Service manager lines that tell nothing about the service (no systemd, no daemon, no cluster). */
   serviceUnknown: string[];
+  /**
+   * What a config step showed that means something only beside another step's evidence, by name
+   * (e.g. `haproxy-server-ssl` → the server line): a proxy kind's `refine` reads them.
+   */
+  facts: Map<string, string>;
 }
 
 /**
@@ -58,6 +63,7 @@ export function emptyEvidence(): HostEvidence {
     sawTraffic: false,
     serviceRunning: [],
     serviceUnknown: [],
+    facts: new Map(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { readerFor } from "../proxies/registry";
+import { kindOfParser, proxyKind, readerFor } from "../proxies/registry";
 import { DiagnosisContext, emptyEvidence, HostEvidence, StepEvidence } from "./evidence";
 
 export type { DiagnosisContext, HostEvidence, StepEvidence } from "./evidence";
@@ -13,6 +13,9 @@ export function collectHostEvidence(
   context: DiagnosisContext,
 ): HostEvidence {
   const evidence = emptyEvidence();
-  for (const step of steps.filter(usable)) readerFor(step.parser)?.(step, context, evidence);
+  const used = steps.filter(usable);
+  for (const step of used) readerFor(step.parser)?.(step, context, evidence);
+  const kinds = new Set(used.flatMap((step) => kindOfParser(step.parser) ?? []));
+  for (const kind of kinds) proxyKind(kind).refine?.(evidence);
   return evidence;
 }

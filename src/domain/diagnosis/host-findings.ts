@@ -84,8 +84,9 @@ function withoutEchoes(signals: readonly Signal[]): Signal[] {
 }
 
 /**
- * Order: the traffic causes (strongest first; Apache saying it reached MaxRequestWorkers first of
- * all, since timeouts and refusals follow from it), then a broken config on disk, then the rest.
+ * Order: the traffic causes (strongest first; the proxy saying it ran out first of all: Apache's
+ * MaxRequestWorkers, nginx's worker_connections, HAProxy's queue timeout, since timeouts and
+ * refusals follow from it), then a broken config on disk, then the rest.
  */
 function rank(finding: Finding, signals: readonly Signal[]): number {
   if (finding.cause === "proxy_exhausted" && signals.some((s) => s.weight >= 0.95)) return 3;

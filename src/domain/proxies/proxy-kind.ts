@@ -1,5 +1,5 @@
 import { Cause } from "../cause";
-import { EvidenceReader } from "../diagnosis/evidence";
+import { EvidenceReader, HostEvidence } from "../diagnosis/evidence";
 
 /**
  * One proxy kind's knowledge, in one folder under src/domain/proxies/: the readers of its logs
@@ -22,4 +22,9 @@ export interface ProxyKind {
   recommendation(cause: Cause, where: string, upstream: string): string;
   /** Causes this kind words more exactly than the shared phrase (its config test, its limits). */
   readonly causePhrases: Readonly<Partial<Record<Cause, string>>>;
+  /**
+   * Rules that need several steps at once, run after every reader of a host whose steps used
+   * this kind's parsers (HAProxy's SC means refused, or TLS to a plain port: its config tells).
+   */
+  refine?(evidence: HostEvidence): void;
 }

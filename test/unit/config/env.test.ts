@@ -31,6 +31,7 @@ describe("configuration from the environment", () => {
           stormLimit: 5,
           stormWindowMinutes: 10,
         },
+        page: { publicUrl: undefined, secret: undefined, listToken: undefined },
         metricsPort: undefined,
         logLevel: "info",
       },
@@ -68,6 +69,28 @@ describe("configuration from the environment", () => {
       phaseMinuteMs: 50,
       inventoryPath: "lab/inventory.yml",
     });
+  });
+
+  it("reads the incident page's settings, and wants a secret with PUBLIC_URL", () => {
+    const secret = "s".repeat(32);
+    const page = configFrom({
+      PUBLIC_URL: "https://bot.example/",
+      INCIDENT_PAGE_SECRET: secret,
+      INCIDENT_LIST_TOKEN: "t".repeat(16),
+    }).page;
+    expect(page).toEqual({
+      publicUrl: "https://bot.example",
+      secret,
+      listToken: "t".repeat(16),
+    });
+    const problems = (env: Record<string, string>) => {
+      const result = loadConfig(env);
+      return result.ok ? [] : result.problems;
+    };
+    expect(problems({ PUBLIC_URL: "https://bot.example" })).toEqual([
+      "INCIDENT_PAGE_SECRET: required with PUBLIC_URL (it keys the incident links)",
+    ]);
+    expect(problems({ PUBLIC_URL: "ftp://x", INCIDENT_PAGE_SECRET: "short" })).toHaveLength(2);
   });
 
   it("lists every problem at once", () => {

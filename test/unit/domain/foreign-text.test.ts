@@ -53,6 +53,24 @@ const events: TimelineEvent[] = [
     summary: `Note: ${HOSTILE}`,
     details: { text: HOSTILE },
   },
+  {
+    type: "diagnosis",
+    key: "diagnosis:run-1",
+    at: 3000,
+    actor: BOT,
+    summary: "Diagnosis: upstream_refused on proxy-1",
+    details: {
+      runId: "run-1",
+      diagnosis: {
+        cause: "upstream_refused",
+        hosts: ["proxy-1"],
+        summary: "Connection refused",
+        recommendation: "Start the upstream",
+      },
+      perHost: { "proxy-1": "upstream_refused" },
+      evidence: { "proxy-1": [`AH00957: referer ${HOSTILE}`] },
+    },
+  },
 ];
 
 describe("the timeline stores plain text; surfaces render people from the details", () => {
@@ -86,6 +104,8 @@ describe("the Markdown postmortem quotes foreign text so no viewer or chat acts 
     expect(text).toContain("\\# not a heading");
     expect(text).toContain("1\\. not a list");
     expect(text).toContain("commander @U1");
+    expect(text).toContain("| 00:00:01 UTC | @U2 | Commander: @U1 |");
+    expect(text).toContain("  - Evidence on proxy-1:\n    - AH00957: referer x &lt;!channel&gt;");
     // One table row per event, whatever the summary holds.
     expect(text.split("\n").filter((line) => line.startsWith("| 00:00:02 UTC"))).toHaveLength(1);
   });

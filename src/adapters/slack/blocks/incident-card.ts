@@ -9,7 +9,9 @@ import {
   cutEnd,
   escapeMrkdwn,
   mention,
+  mrkdwn,
 } from "./limits";
+import { linkTo } from "../../../domain/message-text";
 import type { Block, RenderedMessage } from "./types";
 
 export const MANUAL_DONE_ACTION = "manual-item-done";
@@ -74,7 +76,9 @@ export function renderIncidentCard(card: IncidentCard): RenderedMessage {
       elements: [
         {
           type: "mrkdwn",
-          text: `\`${incident.id}\` · declared by ${mention(incident.declaredBy)} · <!date^${Math.floor(incident.declaredAt / 1000)}^{date_short_pretty} {time}|${new Date(incident.declaredAt).toISOString()}>`,
+          text:
+            `\`${incident.id}\` · declared by ${mention(incident.declaredBy)} · <!date^${Math.floor(incident.declaredAt / 1000)}^{date_short_pretty} {time}|${new Date(incident.declaredAt).toISOString()}>` +
+            (card.pageUrl ? ` · ${mrkdwn([linkTo(card.pageUrl, "Incident page")])}` : ""),
         },
       ],
     },

@@ -1,5 +1,4 @@
-import { AccessLogEntry, parseLines } from "../../diagnosis/access-log";
-import { monthIndex } from "../../diagnosis/clock";
+import { AccessLogEntry, accessLogTime, parseLines } from "../../diagnosis/access-log";
 
 /**
  * Access log lines in the lab's format, combined + `%D` (response time in microseconds):
@@ -18,20 +17,8 @@ const linePattern =
 export function parseAccessLogLine(line: string): AccessLogEntry | null {
   const groups = linePattern.exec(line.trimEnd())?.groups;
   if (!groups) return null;
-  const month = monthIndex[groups.mon ?? ""];
-  if (month === undefined) return null;
-  const offsetMinutes =
-    (Number(groups.oh) * 60 + Number(groups.om)) * (groups.sign === "-" ? -1 : 1);
-  const timeMs =
-    Date.UTC(
-      Number(groups.year),
-      month,
-      Number(groups.day),
-      Number(groups.hh),
-      Number(groups.mm),
-      Number(groups.ss),
-    ) -
-    offsetMinutes * 60_000;
+  const timeMs = accessLogTime(groups);
+  if (timeMs === null) return null;
   const [method = "", target = ""] = (groups.request ?? "").split(" ");
   return {
     timeMs,

@@ -49,6 +49,9 @@ function statusLineFailure(entry: ErrorLogEntry): Cause {
 
 const byMessage: readonly [RegExp, Cause, number][] = [
   [/DNS lookup failure for:/, "dns_failure", 0.85],
+  // AH00898's other variants (proxy_util.c ap_proxyerror): the upstream's part of the story.
+  [/^Timeout on 100-Continue returned by /, "upstream_timeout", 0.7],
+  [/^Corrupt status line returned by remote server/, "upstream_bad_response", 0.8],
   [
     /SSL Handshake|SSL handshake failed|SSL Proxy|SSL Library Error|Certificate Verification|certificate verify failed/i,
     "backend_tls",
@@ -76,8 +79,14 @@ function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null
     if (pattern.test(entry.message)) return { cause, weight };
   }
   switch (entry.code) {
+    // A failed connect; AH00939 the same for a name with several addresses, AH02454 to a
+    // unix-domain socket (errno 2: no socket file, nothing listens).
     case "AH00957":
+    case "AH00939":
+    case "AH02454":
       return { cause: connectFailure(entry), weight: 0.8 };
+    case "AH00958":
+      return { cause: connectFailure(entry), weight: 0.7 };
     case "AH01114":
     case "AH00959":
     case "AH00940":
@@ -92,6 +101,32 @@ function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null
     case "AH01106":
     case "AH10124":
       return { cause: "upstream_bad_response", weight: 0.8 };
+    // Headers Apache could not read as headers (ProxyBadHeader StartBody/IsError off), and a
+    // forward proxy refusing the CONNECT tunnel.
+    case "AH01098":
+    case "AH01099":
+    case "AH01100":
+    case "AH00950":
+      return { cause: "upstream_bad_response", weight: 0.6 };
+    // Every connection of the worker (max=) in use past acquire=, or every balancer member busy.
+    case "AH00941":
+    case "AH00934":
+      return { cause: "proxy_exhausted", weight: 0.9 };
+    // The balancer took a member out: it answered a failonstatus code, or timed out.
+    case "AH01174":
+      return { cause: "upstream_unhealthy", weight: 0.7 };
+    case "AH02460":
+      return { cause: "upstream_timeout", weight: 0.7 };
+    // An https:// backend without SSLProxyEngine on.
+    case "AH00961":
+      return { cause: "backend_tls", weight: 0.85 };
+    // The module for the URL's scheme (mod_proxy_http for http://) is not loaded.
+    case "AH01144":
+      return { cause: "config_invalid", weight: 0.7 };
+    case "AH00960":
+      return { cause: "upstream_reset", weight: 0.6 };
+    case "AH01115":
+      return { cause: "upstream_timeout", weight: 0.5 };
     case "AH01110":
       return RESET_ERRNOS.has(entry.errno ?? "")
         ? { cause: "upstream_reset", weight: 0.6 }
@@ -100,6 +135,7 @@ function classify(entry: ErrorLogEntry): { cause: Cause; weight: number } | null
     // its own AH00898 line, which outweighs this one).
     case "AH01084":
     case "AH01097":
+    case "AH10154":
       return { cause: "upstream_reset", weight: 0.3 };
     default:
       return null;

@@ -1,5 +1,6 @@
 import { ProxyKind } from "../proxy-kind";
 import { haproxyReaders } from "./readers";
+import { refineHaproxyEvidence } from "./refine";
 import { haproxyRecommendation } from "./recommendations";
 import { haproxyUpstreamNamedIn } from "./upstream-named";
 
@@ -11,6 +12,7 @@ export const haproxy: ProxyKind = {
   readers: haproxyReaders,
   upstreamNamedIn: haproxyUpstreamNamedIn,
   recommendation: haproxyRecommendation,
+  refine: refineHaproxyEvidence,
   causePhrases: {
     config_invalid: "the HAProxy configuration on disk fails haproxy -c",
     proxy_exhausted: "HAProxy is at its connection limits (maxconn, queue)",

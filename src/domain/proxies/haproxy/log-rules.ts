@@ -34,8 +34,9 @@ function classifyTermination(request: HaproxyRequest): { cause: Cause; weight: n
     case "PH":
     case "PD":
       return { cause: "upstream_bad_response", weight: 0.8 };
+    // Queued past timeout queue because every server was at its maxconn: HAProxy's own word.
     case "sQ":
-      return { cause: "proxy_exhausted", weight: 0.8 };
+      return { cause: "proxy_exhausted", weight: 0.95 };
     default:
       return state.startsWith("R") ? { cause: "proxy_exhausted", weight: 0.6 } : null;
   }
@@ -67,7 +68,26 @@ const byEvent: readonly [RegExp, Cause, number][] = [
   ],
 ];
 
-export function classifyHaproxyRequest(request: HaproxyRequest): Signal | null {
+/**
+ * Tw, the time a request waited in a queue for a connection slot: HAProxy queues only when the
+ * server (or backend) is at its maxconn. A second of it is a full pool, whatever ended the request
+ * afterwards: under load the lab's queued requests got a slot just inside `timeout queue` and then
+ * timed out on the hanging server (sH, Tw=3000).
+ */
+const QUEUED_MS = 1000;
+
+function queueSignal(request: HaproxyRequest): Signal | null {
+  if (request.timers.tw < QUEUED_MS) return null;
+  const found = signal("proxy_exhausted", 0.95, "log:haproxy-queue", request.line);
+  return { ...found, atMs: request.timeMs };
+}
+
+/** What one request line says: its termination state, and a long wait in the queue. */
+export function classifyHaproxyRequest(request: HaproxyRequest): Signal[] {
+  return [terminationSignal(request), queueSignal(request)].filter((s): s is Signal => s !== null);
+}
+
+function terminationSignal(request: HaproxyRequest): Signal | null {
   if (request.status < 500 && request.status > 0) return null;
   const found = classifyTermination(request);
   if (!found) return null;

@@ -4,6 +4,7 @@ import { EvidenceReader, inWindow } from "../../diagnosis/evidence";
 import { haproxyConfigTestSignals, parseHaproxyConfigTest } from "./configtest";
 import { asAccessEntry, HaproxyRequest, parseHaproxyLog } from "./log";
 import { classifyHaproxyEvent, classifyHaproxyRequest, isHaproxyProblem } from "./log-rules";
+import { SERVER_SSL } from "./refine";
 import { haproxyStatSignals, parseHaproxyStat } from "./stat";
 
 /** HAProxy's own log and tools, by the `parse:` names of haproxy-502's steps. */
@@ -15,10 +16,13 @@ export const haproxyReaders: Readonly<Record<string, EvidenceReader>> = {
     const entries = inWindow(parseHaproxyLog(output, clock), clock, context);
     const requests = entries.filter((e): e is HaproxyRequest => e.kind === "request");
     for (const entry of entries) {
-      const found =
-        entry.kind === "request" ? classifyHaproxyRequest(entry) : classifyHaproxyEvent(entry);
+      if (entry.kind === "request") {
+        into.signals.push(...classifyHaproxyRequest(entry));
+        continue;
+      }
+      const found = classifyHaproxyEvent(entry);
       if (found) into.signals.push(found);
-      else if (entry.kind === "event" && isHaproxyProblem(entry)) {
+      else if (isHaproxyProblem(entry)) {
         into.unexplainedErrors.push({ line: entry.line, atMs: entry.timeMs });
       }
     }
@@ -35,6 +39,10 @@ export const haproxyReaders: Readonly<Record<string, EvidenceReader>> = {
   "haproxy-stat": ({ output, stepId }, _context, into) => {
     into.signals.push(...haproxyStatSignals(parseHaproxyStat(output), stepId));
   },
-  // Informational: the backends and server lines of the loaded config, shown to the responder.
-  "haproxy-backends": () => undefined,
+  // The backends and server lines of the loaded config, shown to the responder; a server line
+  // with `ssl` matters beside a connect failure (see refine.ts).
+  "haproxy-backends": ({ output }, _context, into) => {
+    const tls = output.split("\n").find((line) => /^\d+:\s*server\s.*\sssl(\s|$)/.test(line));
+    if (tls) into.facts.set(SERVER_SSL, tls.trim());
+  },
 };

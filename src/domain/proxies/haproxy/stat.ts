@@ -78,9 +78,12 @@ export function haproxyStatSignals(stat: HaproxyStat, stepId: string): Signal[] 
   }
   for (const s of stat.servers) {
     const full = s.limit !== null && s.limit > 0 && (s.sessions ?? 0) >= s.limit;
-    if (full || (s.queued ?? 0) > 0) {
-      signals.push(signal("proxy_exhausted", full ? 0.7 : 0.5, `stat:${stepId}`, describe(s)));
-    }
+    const queued = (s.queued ?? 0) > 0;
+    if (!full && !queued) continue;
+    // At its maxconn with requests waiting: HAProxy's own counters say the pool is exhausted, as
+    // directly as the sQ lines those requests will log when their queue timeout ends them.
+    const weight = full && queued ? 0.95 : full ? 0.7 : 0.5;
+    signals.push(signal("proxy_exhausted", weight, `stat:${stepId}`, describe(s)));
   }
   return signals;
 }

@@ -40,7 +40,8 @@ const byMessage: readonly [RegExp, Cause, number][] = [
   [/could not be resolved \(\d+: [^)]*\)/, "dns_failure", 0.85],
   [/^host not found in upstream /, "dns_failure", 0.85],
   [/^no resolver defined to resolve /, "dns_failure", 0.8],
-  [/worker_connections are not enough/, "proxy_exhausted", 0.9],
+  // nginx saying it ran out of connections is as direct as Apache's MaxRequestWorkers line.
+  [/worker_connections are not enough/, "proxy_exhausted", 0.95],
   [/\(24: Too many open files\)/, "proxy_exhausted", 0.85],
   [/^limiting connections by zone /, "proxy_exhausted", 0.6],
 ];

@@ -45,7 +45,7 @@ describe("HAProxy log", () => {
     expect(entry?.kind).toBe("request");
     if (entry?.kind !== "request") return;
     expect(entry.status).toBe(status);
-    expect(classifyHaproxyRequest(entry)?.cause).toBe(cause);
+    expect(classifyHaproxyRequest(entry).map((s) => s.cause)).toEqual([cause]);
   });
 
   it("reads the timers and the accept date", () => {
@@ -126,5 +126,77 @@ describe("a HAProxy host's diagnosis", () => {
       { windowMinutes: 15, nowMs: 1796294540_000 },
     );
     expect(finding?.cause).toBe("upstream_unhealthy");
+  });
+});
+
+describe("HAProxy's SC with ssl on the server line", () => {
+  const step = (stepId: string, parser: string, output: string, exitCode = 0) => ({
+    stepId,
+    parser,
+    status: "ok" as const,
+    exitCode,
+    output,
+  });
+  const log = `clock: 1796294540 +0000\n${prefix}${captured[0]![0]}\n`;
+  const backends =
+    "35:backend lab_upstream\n37:\tserver upstream upstream.proxy-2.lab:9000 ssl verify none\n";
+  const answered = "http_code=200 time_total=0.002 url=http://upstream.proxy-2.lab:9000/\n";
+  const context = { windowMinutes: 15, nowMs: 1796294540_000 };
+
+  it("is TLS to a plain port when the port answers plain HTTP", () => {
+    const [finding] = diagnoseHost(
+      [
+        step("log", "haproxy-log", log),
+        step("upstream-http", "http-probe", answered),
+        step("backends", "haproxy-backends", backends),
+      ],
+      context,
+    );
+    expect(finding?.cause).toBe("backend_tls");
+    expect(finding?.evidence.join("\n")).toContain("ssl verify none");
+  });
+
+  it("stays refused when nothing answers on the port", () => {
+    const refused =
+      "http_code=000 time_total=0.001 url=http://upstream.proxy-2.lab:9000/\ncurl: (7) Failed to connect to upstream.proxy-2.lab port 9000 after 0 ms: Couldn't connect to server\n";
+    const [finding] = diagnoseHost(
+      [
+        step("log", "haproxy-log", log),
+        step("upstream-http", "http-probe", refused, 7),
+        step("backends", "haproxy-backends", backends),
+      ],
+      context,
+    );
+    expect(finding?.cause).toBe("upstream_refused");
+  });
+});
+
+describe("show stat at a server's maxconn", () => {
+  it("is an exhausted pool when the server is full and requests wait", () => {
+    const header = "# pxname,svname,qcur,qmax,scur,smax,slim,status,check_desc";
+    const output = [
+      header,
+      "lab_upstream,upstream,2,2,4,4,4,UP,",
+      "lab_upstream,BACKEND,0,0,4,4,400,UP,",
+    ].join("\n");
+    const [finding] = diagnoseHost(
+      [{ stepId: "stats", parser: "haproxy-stat", status: "ok", exitCode: 0, output }],
+      { windowMinutes: 15, nowMs: Date.now() },
+    );
+    expect(finding?.cause).toBe("proxy_exhausted");
+    expect(finding?.evidence[0]).toBe("show stat: lab_upstream/upstream UP 4/4 sessions, 2 queued");
+  });
+});
+
+describe("a request that waited in HAProxy's queue", () => {
+  it("is a full pool, beside what ended it", () => {
+    const line =
+      'Dec  3 11:18:17 proxy-16 haproxy[24079]: 127.0.0.1:34928 [03/Dec/2026:11:18:11.218] lab_proxy lab_upstream/upstream 0/3000/3/-1/6004 504 198 - - sH-- 1/1/0/0/0 0/2 "GET /api/ HTTP/1.1"';
+    const entry = parseHaproxyLogLine(line, null);
+    if (entry?.kind !== "request") throw new Error("not a request line");
+    expect(classifyHaproxyRequest(entry).map((s) => s.cause)).toEqual([
+      "upstream_timeout",
+      "proxy_exhausted",
+    ]);
   });
 });
