@@ -8,7 +8,12 @@ import {
   runPlaybook,
   type ResolvedHost,
 } from "../engine/host-steps";
-import { HostSelectionError } from "../domain/inventory";
+import {
+  HostSelectionError,
+  serviceVars,
+  servicesOnHost,
+  type Inventory,
+} from "../domain/inventory";
 import { Phase } from "../domain/phase";
 import { kindMismatch, type Playbook } from "../domain/playbook";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
@@ -59,6 +64,7 @@ export const run: Subcommand = async (args, io) => {
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
+    playbook,
   );
   const misfit = kindMismatch(playbook, hosts);
   if (misfit) throw new UsageError(`${misfit}: run each kind's own playbook on them`);
@@ -105,6 +111,7 @@ async function selectHosts(
   inventoryPath: string,
   selection: string,
   overrides: Record<string, string>,
+  playbook: Playbook,
 ): Promise<ResolvedHost[]> {
   const loaded = await loadInventory(inventoryPath);
   if (!loaded.inventory)
@@ -114,9 +121,10 @@ async function selectHosts(
     .map((name) => name.trim())
     .filter(Boolean);
   try {
-    return resolveInventoryHosts(loaded.inventory, names).map((host) => ({
+    const inventory = loaded.inventory;
+    return resolveInventoryHosts(inventory, names).map((host) => ({
       ...host,
-      vars: { ...host.vars, ...overrides },
+      vars: { ...host.vars, ...ownServiceVars(inventory, host.name, playbook), ...overrides },
     }));
   } catch (error) {
     if (error instanceof HostSelectionError) throw new UsageError(error.message);
@@ -149,4 +157,19 @@ function dryRun(
   const document = { playbook: playbook.id, phase, dryRun: true, hosts: plans };
   io.out(json ? JSON.stringify(document, null, 2) : renderPlan(document));
   return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+/**
+ * A service playbook on a host gets the unit, container or pods of the one service of its manager
+ * the inventory puts on that host; with none or several, `--var` says which.
+ */
+function ownServiceVars(
+  inventory: Inventory,
+  host: string,
+  playbook: Playbook,
+): Record<string, string> {
+  if (!playbook.service) return {};
+  const services = servicesOnHost(inventory, host, playbook.service);
+  const [only] = services;
+  return services.length === 1 && only ? serviceVars(only[1]) : {};
 }

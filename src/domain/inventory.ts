@@ -158,6 +158,17 @@ export function hostUpstreamService(inventory: Inventory, host: string): string 
   return own ?? inventory.defaults.upstreamService;
 }
 
+/** The services of one manager that run on a host (inventory `services:`), by name. */
+export function servicesOnHost(
+  inventory: Inventory,
+  host: string,
+  manager: ServiceManager,
+): [string, UpstreamService][] {
+  return Object.entries(inventory.services).filter(
+    ([, service]) => service.manager === manager && service.hosts.includes(host),
+  );
+}
+
 export function findService(inventory: Inventory, service: string): UpstreamService | undefined {
   return Object.hasOwn(inventory.services, service) ? inventory.services[service] : undefined;
 }

@@ -177,9 +177,11 @@ export function playbookKind(playbook: Pick<Playbook, "proxy">): ProxyKindName {
  * The message names each misfit with its kind, so the responder knows which playbook to use.
  */
 export function kindMismatch(
-  playbook: Pick<Playbook, "id" | "proxy">,
+  playbook: Pick<Playbook, "id" | "proxy" | "service">,
   hosts: readonly { name: string; kind: ProxyKindName }[],
 ): string | null {
+  // A service playbook runs on an upstream's hosts, whatever proxy (if any) they also run.
+  if (playbook.service) return null;
   const kind = playbookKind(playbook);
   const others = hosts.filter((host) => host.kind !== kind);
   if (others.length === 0) return null;

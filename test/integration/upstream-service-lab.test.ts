@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { declareIncident } from "../../src/app/declare-incident";
 import { loadConfig } from "../../src/config/env";
 import type { TimelineEvent } from "../../src/domain/timeline";
 import { startRuntime, type Runtime } from "../../src/main";
+import { PlaybookRunReport } from "../../src/domain/step-result";
 import { FakeChat } from "../fakes/fake-chat";
 import { LAB_UPSTREAM_UNIT } from "../lab/systemctl-stand-in";
 import { up, type Lab } from "../lab/lab";
@@ -46,15 +48,17 @@ describe("a lab proxy whose upstream service is stopped, with the service named 
   let lab: Lab;
   let runtime: Runtime;
   let dir: string;
+  let inventory: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "incident-bot-upstream-service-"));
     lab = await up(1);
     await lab.break("proxy-1", "upstream-stopped");
     await lab.hit("proxy-1", 3);
+    inventory = inventoryWithService(lab, dir);
     const loaded = loadConfig({
       REDIS_URL: testRedisUrl(),
-      INVENTORY: inventoryWithService(lab, dir),
+      INVENTORY: inventory,
       PLAYBOOKS_DIR: join(REPO, "playbooks"),
       INCIDENT_APPROVERS: APPROVER,
     });
@@ -72,6 +76,36 @@ describe("a lab proxy whose upstream service is stopped, with the service named 
     await lab?.down();
     rmSync(dir, { recursive: true, force: true });
   }, LONG);
+
+  it("incident-bot run upstream-systemd takes the unit from the inventory and finds it inactive", () => {
+    const ran = spawnSync(
+      process.execPath,
+      [
+        join(REPO, "bin", "incident-bot.js"),
+        "run",
+        "upstream-systemd",
+        "--hosts",
+        "proxy-1",
+        "--json",
+        "--inventory",
+        inventory,
+        "--playbooks",
+        join(REPO, "playbooks"),
+      ],
+      { cwd: REPO, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: dir } },
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.status).toBe(0);
+    const report = PlaybookRunReport.parse(JSON.parse(ran.stdout));
+    const [host] = report.hosts;
+    expect(host?.steps.find((s) => s.id === "service-active")).toMatchObject({
+      status: "ok",
+      exitCode: 3,
+      output: "inactive\n",
+    });
+    expect(host?.steps.find((s) => s.id === "restart-service")?.status).toBe("awaiting-approval");
+    expect(host?.findings[0]).toMatchObject({ cause: "upstream_refused", evidence: ["inactive"] });
+  });
 
   it(
     "offers the restart of the unit, not a reload of Apache, and once approved the upstream runs again",
