@@ -4,6 +4,7 @@ import { runIdFor, type IncidentRun } from "../domain/incident-run";
 import type { Cause } from "../domain/cause";
 import { playbookKind } from "../domain/playbook";
 import type { ProxyKindName } from "../domain/proxies/registry";
+import type { ServiceManager } from "../domain/service-manager";
 import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
@@ -43,10 +44,11 @@ async function diagnoseGroup(
 ): Promise<Diagnosis> {
   const reports = group.flatMap((member) => member.reports);
   const diagnosis = diagnoseFleet(
-    group.flatMap(({ reports: own, kind }) =>
+    group.flatMap(({ reports: own, kind, service }) =>
       own.map((r) => ({
         host: r.host,
         kind,
+        ...(service ? { service } : {}),
         reachable: hostWasReachable(r),
         findings: r.findings,
       })),
@@ -76,6 +78,8 @@ async function diagnoseGroup(
 interface FinishedRun {
   run: IncidentRun;
   kind: ProxyKindName | undefined;
+  /** The upstream service a service run checked, and its manager. */
+  service?: { name: string; manager: ServiceManager };
   reports: HostReport[];
 }
 
@@ -88,7 +92,10 @@ async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<Fin
     const reports = await deps.runs.hostReports(runId);
     if (reports.length < member.hosts.length) return null;
     const playbook = await deps.runner.getPlaybook(member.playbook);
-    group.push({ run: member, kind: playbook ? playbookKind(playbook) : undefined, reports });
+    const kind = playbook ? playbookKind(playbook) : undefined;
+    const manager = playbook?.service;
+    const service = member.service && manager ? { name: member.service, manager } : undefined;
+    group.push({ run: member, kind, reports, ...(service ? { service } : {}) });
   }
   return group;
 }

@@ -95,6 +95,12 @@ describe("an upstream service the inventory names", () => {
       "web-2": "upstream_refused",
       "app-1": "upstream_refused",
     });
+    // The proxies in Apache's words, the service host as the service it checked.
+    const { recommendation } = diagnosis?.details.diagnosis ?? {};
+    expect(recommendation).toMatch(/as seen from web-1 and web-2:/);
+    expect(recommendation).toContain(
+      "The upstream service app (systemd on app-1) is not running: restart it",
+    );
   });
 
   it("down: its restart is offered on its host, and the reload only where no service is named", async () => {
