@@ -64,11 +64,20 @@ export async function startRun(
   if (input.playbook !== null && !named) {
     return fail("unknown-playbook", `No playbook named ${input.playbook}.`);
   }
+  if (named?.service) {
+    // Its variables come from the service a proxy names; a run by name would have none.
+    return fail(
+      "invalid-input",
+      `${named.id} checks an upstream service: it runs with the proxies whose inventory entry names that service (upstreamService:), or by hand with incident-bot run ${named.id}.`,
+    );
+  }
   const resolved = await resolve(deps, input.hostNames);
   if (!resolved.ok) return resolved;
   const planned = await planParts(deps, input, named, resolved.value);
   if (!planned.ok) return planned;
-  const parts = [...planned.value, ...(await serviceParts(deps, input, named, resolved.value))];
+  const running = new Set(planned.value.flatMap((p) => p.hosts));
+  const proxies = resolved.value.filter((h) => running.has(h.name));
+  const parts = [...planned.value, ...(await serviceParts(deps, input, proxies))];
   const runIds = parts.map((p) => (parts.length > 1 ? `${input.runId}-${p.suffix}` : input.runId));
   const runs: StartedRuns["runs"] = [];
   for (const [i, part] of parts.entries()) {
@@ -146,18 +155,15 @@ async function planParts(
 }
 
 /**
- * "Is the upstream running" on the hosts the inventory names for the proxies' upstream services:
- * one part per service, running its manager's playbook (playbooks/upstream-MANAGER.yaml) when it
- * has steps in this phase. Only for the proxies' own playbooks: a person who names another
- * playbook gets that one alone.
+ * "Is the upstream running" on the hosts the inventory names for the running proxies' upstream
+ * services: one part per service, running its manager's playbook (playbooks/upstream-MANAGER.yaml)
+ * when it has steps in this phase, in the same group as the proxies' runs.
  */
 async function serviceParts(
   deps: LifecycleDeps,
   input: StartRunInput,
-  named: Playbook | null,
   hosts: readonly RunnerHost[],
 ): Promise<RunPart[]> {
-  if (named?.service) return [];
   const names = [...new Set(hosts.flatMap((h) => (h.upstreamService ? [h.upstreamService] : [])))];
   const parts: RunPart[] = [];
   for (const name of names) {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { declareIncident } from "../../../src/app/declare-incident";
 import { executeHostRun } from "../../../src/app/execute-host-run";
+import { runIncidentPlaybook } from "../../../src/app/run-incident-playbook";
 import { Playbook } from "../../../src/domain/playbook";
 import type { TimelineEvent } from "../../../src/domain/timeline";
 import { FakeRemoteExecutor } from "../../fakes/fake-remote-executor";
@@ -110,6 +111,25 @@ describe("an upstream service the inventory names", () => {
       ["reload", ["web-2"], ["apache2ctl graceful"]],
       ["restart-service", ["app-1"], ["'systemctl' restart 'app.service' 2>&1"]],
     ]);
+  });
+
+  it("is not run by name from chat, which could not give it the service's variables", async () => {
+    const h = fleet("inactive");
+    const declared = await declareIncident(h.deps, {
+      title: "Checkout answers 502",
+      hosts: ["web-1"],
+      declaredBy: "U-DECL",
+    });
+    if (!declared.ok) throw new Error(declared.message);
+    const refused = await runIncidentPlaybook(h.deps, {
+      incident: { incidentId: declared.value.incident.id },
+      playbook: "upstream-systemd",
+      phase: "immediate",
+      hosts: ["app-1"],
+      by: "U-OPS",
+    });
+    expect(refused).toMatchObject({ ok: false, code: "invalid-input" });
+    expect(refused.ok ? "" : refused.message).toMatch(/upstreamService:/);
   });
 
   it("active: no restart is offered, and the proxies keep their reload", async () => {
