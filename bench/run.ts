@@ -18,6 +18,7 @@ const benchmarks: Record<string, (args: Map<string, string>) => Promise<string>>
   logs: async (args) => (await import("./logs/index.js")).runLogsBench(args),
   declare: async (args) => (await import("./declare/index.js")).runDeclareBench(args),
   alerts: async (args) => (await import("./alerts/index.js")).runAlertBench(args),
+  triage: async (args) => (await import("./triage/index.js")).runTriageBench(args),
   page: async (args) => (await import("./page/index.js")).runPageBench(args),
 };
 

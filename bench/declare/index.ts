@@ -10,9 +10,14 @@ import { startPrivateRedis } from "../../test/support/redis-server";
 import { postSlashCommand } from "../../test/support/slack-signing";
 import { startBotProcess, waitUntilListening } from "../bot-process";
 import { Cleanup, median, ms, spreadMs, writeSection } from "../logs/report";
+import { DEFAULT_DAY, writeDayOfLogs } from "../triage/day-of-logs";
 
 /**
- * "Declare → diagnosis posted, in the lab with one broken host" (BENCHMARKS-GUIDE.md, Chat side).
+ * "Declare → diagnosis posted, in the lab with one broken host" (BENCHMARKS-GUIDE.md, Chat side),
+ * at 3 and 30 hosts (`--sizes`), every host's logs holding a day of history (bench/triage). The
+ * first diagnosis message is the triage one; the baseline is the CLI's time to the same
+ * diagnosis (`run --triage`), beside its whole phase; the final diagnosis and the first approval
+ * card are timed too, with how many per-host output replies went out before that card.
  * The real bot process (`npm start`: Bolt's HTTP receiver, the use cases, BullMQ workers, the SSH
  * executor) on a private redis-server, talking to the fake Slack Web API over loopback HTTP; a
  * 3-host lab with proxy-2's upstream stopped. Each incident is a signed `/incident declare … hosts:lab`
@@ -31,9 +36,14 @@ interface Incident {
   ackMs: number;
   checklistMs: number;
   diagnosisMs: number;
-  /** When the diagnosis event entered the incident's timeline (a Redis stream id's time). */
+  /** When the first diagnosis event entered the incident's timeline (a Redis stream id's time). */
   recordedMs: number;
   diagnosis: string;
+  finalMs: number;
+  approvalMs: number;
+  /** Per-host output replies posted before the first approval card, and in all. */
+  repliesBeforeApproval: number;
+  replies: number;
 }
 
 interface CliRun {
@@ -42,12 +52,20 @@ interface CliRun {
   diagnosis: string;
 }
 
+interface SizeResult {
+  size: number;
+  incidents: Incident[];
+  triage: CliRun[];
+  whole: CliRun[];
+}
+
 export async function runDeclareBench(args: Map<string, string> = new Map()): Promise<string> {
   const runs = Number(args.get("runs") ?? "5");
+  const sizes = (args.get("sizes") ?? "3,30").split(",").map(Number);
   const loadBefore = loadavg()[0] ?? 0;
   const cleanup = new Cleanup();
   try {
-    const lab = await up(3);
+    const lab = await up(Math.max(...sizes));
     cleanup.add(() => lab.down());
     await lab.break("proxy-2", "upstream-stopped");
     const redis = await startPrivateRedis();
@@ -69,20 +87,28 @@ export async function runDeclareBench(args: Map<string, string> = new Map()): Pr
     cleanup.add(() => reader.disconnect());
     await waitUntilListening(url, bot, SECRET);
 
-    const incidents: Incident[] = [];
-    const cli: CliRun[] = [];
-    for (let i = 0; i <= runs; i++) {
-      const incident = await declare(slack, reader, url, i);
-      const baseline = await runCli(lab);
-      if (i === 0) continue; // warm-up
-      incidents.push(incident);
-      cli.push(baseline);
-      process.stderr.write(
-        `  incident ${i}: ack ${ms(incident.ackMs)}, checklist ${ms(incident.checklistMs)}, ` +
-          `recorded ${ms(incident.recordedMs)}, diagnosis ${ms(incident.diagnosisMs)} (${incident.diagnosis}); cli ${ms(baseline.wallMs)}\n`,
-      );
+    const results: SizeResult[] = [];
+    for (const size of sizes) {
+      const hosts = lab.hosts.slice(0, size).map((h) => h.name);
+      const result: SizeResult = { size, incidents: [], triage: [], whole: [] };
+      for (let i = 0; i <= runs; i++) {
+        await freshLogs(lab, hosts);
+        const incident = await declare(slack, reader, url, `${size}-${i}`, hosts);
+        const triage = await runCli(lab, hosts, true);
+        const whole = await runCli(lab, hosts, false);
+        if (i === 0) continue; // warm-up
+        result.incidents.push(incident);
+        result.triage.push(triage);
+        result.whole.push(whole);
+        process.stderr.write(
+          `  N=${size} incident ${i}: ack ${ms(incident.ackMs)}, diagnosis ${ms(incident.diagnosisMs)} (${incident.diagnosis}), ` +
+            `final ${ms(incident.finalMs)}, approval ${ms(incident.approvalMs)} after ${incident.repliesBeforeApproval}/${incident.replies} replies; ` +
+            `cli --triage ${ms(triage.wallMs)}, whole ${ms(whole.wallMs)}\n`,
+        );
+      }
+      results.push(result);
     }
-    const markdown = render(incidents, cli, runs, loadBefore, loadavg()[0] ?? 0);
+    const markdown = render(results, runs, loadBefore, loadavg()[0] ?? 0);
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/declare.md", markdown);
     await writeSection("BENCHMARKS.md", HEADING, markdown);
@@ -92,15 +118,27 @@ export async function runDeclareBench(args: Map<string, string> = new Map()): Pr
   }
 }
 
-/** One incident: the signed declare, then the fake's record of the card and the diagnosis. */
-async function declare(slack: FakeSlack, reader: Redis, url: string, n: number): Promise<Incident> {
+/** A day of log history on every host of the incident, then real traffic (proxy-2's refused errors). */
+async function freshLogs(lab: Lab, hosts: string[]): Promise<void> {
+  for (const name of hosts) writeDayOfLogs(lab.host(name), DEFAULT_DAY);
+  await Promise.all(hosts.map((name) => lab.hit(name, name === "proxy-2" ? 20 : 5)));
+}
+
+/** One incident: the signed declare, then the fake's record of the card, diagnoses and approval. */
+async function declare(
+  slack: FakeSlack,
+  reader: Redis,
+  url: string,
+  n: string,
+  hosts: string[],
+): Promise<Incident> {
   const known = new Set(slack.state.channels.keys());
   const callsBefore = slack.calls.length;
   const sentAt = Date.now();
   const response = await postSlashCommand(
     url,
     {
-      text: `declare bench declare ${n} sev2 hosts:lab`,
+      text: `declare bench declare ${n} sev2 hosts:${hosts.join(",")}`,
       user_id: "UBENCH",
       channel_id: "COPS",
       response_url: slack.responseUrl(),
@@ -115,13 +153,26 @@ async function declare(slack: FakeSlack, reader: Redis, url: string, n: number):
   );
   const inChannel = (call: RecordedCall) => call.ok && call.args.channel === channel.id;
   const newCalls = () => slack.calls.slice(callsBefore).filter(inChannel);
+  const posted = (pattern: RegExp) => () =>
+    newCalls().find(
+      (call) => call.method === "chat.postMessage" && pattern.test(String(call.args.text)),
+    );
   const diagnosis = await slack.waitFor(
-    () =>
-      newCalls().find(
-        (call) =>
-          call.method === "chat.postMessage" && /\*Diagnosis:\*/.test(String(call.args.text)),
-      ),
+    posted(/\*Diagnosis:\*/),
     `incident ${n}'s diagnosis`,
+    TIMEOUT_MS,
+  );
+  const final = await slack.waitFor(
+    posted(/\*Final diagnosis:\*|\*Diagnosis:\*(?![^\n]*triage)/),
+    `incident ${n}'s final diagnosis`,
+    TIMEOUT_MS,
+  );
+  const isApproval = (call: RecordedCall) =>
+    call.method === "chat.postMessage" &&
+    JSON.stringify(call.args.blocks ?? "").includes("Approve");
+  const approval = await slack.waitFor(
+    () => newCalls().find(isApproval),
+    `incident ${n}'s approval card`,
     TIMEOUT_MS,
   );
   const checklist = newCalls().find((call) => {
@@ -129,6 +180,10 @@ async function declare(slack: FakeSlack, reader: Redis, url: string, n: number):
     return text.includes("Checklist ·") && !text.includes("No steps yet");
   });
   await quiet(slack);
+  const isReply = (call: RecordedCall) =>
+    call.method === "chat.postMessage" && String(call.args.text).includes("Step output on");
+  const calls = newCalls();
+  const replies = calls.filter(isReply);
   const recordedAt = await diagnosisRecordedAt(reader, sentAt);
   const named = /\*Diagnosis:\* (\S+) on ([^\n]+)/.exec(String(diagnosis.args.text));
   return {
@@ -137,6 +192,10 @@ async function declare(slack: FakeSlack, reader: Redis, url: string, n: number):
     diagnosisMs: diagnosis.at - sentAt,
     recordedMs: recordedAt - sentAt,
     diagnosis: named ? `${named[1]} on ${named[2]}` : String(diagnosis.args.text).slice(0, 60),
+    finalMs: final.at - sentAt,
+    approvalMs: approval.at - sentAt,
+    repliesBeforeApproval: replies.filter((call) => call.at < approval.at).length,
+    replies: replies.length,
   };
 }
 
@@ -161,9 +220,9 @@ async function diagnosisRecordedAt(reader: Redis, since: number): Promise<number
   return earliest;
 }
 
-/** Waits until the bot has made no Web API call for 500 ms (the incident's follow-ups are done). */
+/** Waits until the bot has made no Web API call for 1.5 s (the incident's follow-ups are done). */
 async function quiet(slack: FakeSlack): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 120_000;
   let seen = slack.calls.length;
   let since = Date.now();
   while (Date.now() < deadline) {
@@ -171,12 +230,12 @@ async function quiet(slack: FakeSlack): Promise<void> {
     if (slack.calls.length !== seen) {
       seen = slack.calls.length;
       since = Date.now();
-    } else if (Date.now() - since >= 500) return;
+    } else if (Date.now() - since >= 1500) return;
   }
 }
 
-/** `incident-bot run apache-502 --hosts lab --json`, the whole process, on the same lab. */
-function runCli(lab: Lab): Promise<CliRun> {
+/** `incident-bot run apache-502 --hosts … --json [--triage]`, the whole process, on the same lab. */
+function runCli(lab: Lab, hosts: string[], triage: boolean): Promise<CliRun> {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(
@@ -186,8 +245,9 @@ function runCli(lab: Lab): Promise<CliRun> {
         "run",
         "apache-502",
         "--hosts",
-        "lab",
+        hosts.join(","),
         "--json",
+        ...(triage ? ["--triage"] : []),
         "--inventory",
         lab.inventoryPath,
         "--playbooks",
@@ -213,56 +273,83 @@ function runCli(lab: Lab): Promise<CliRun> {
 }
 
 function render(
-  incidents: Incident[],
-  cli: CliRun[],
+  results: SizeResult[],
   runs: number,
   loadBefore: number,
   loadAfter: number,
 ): string {
-  const cliMedian = median(cli.map((c) => c.wallMs));
-  const ratio = (values: number[]) => `${(median(values) / cliMedian).toFixed(2)}×`;
-  const rightDiagnosis = incidents.filter((i) =>
-    i.diagnosis.startsWith("upstream_refused on proxy-2"),
-  );
-  const cliRight = cli.filter((c) => c.diagnosis === "upstream_refused on proxy-2");
-  const pick = (f: (i: Incident) => number) => incidents.map(f);
   return [
     HEADING,
     "",
-    `\`npm run build && npm run bench -- declare\` on ${new Date().toISOString().slice(0, 10)}, ` +
-      `${availableParallelism()} cores, Node ${process.version}, 1-minute load average ` +
+    `\`npm run build && npm run bench -- declare --sizes ${results.map((r) => r.size).join(",")} --runs ${runs}\` on ${new Date().toISOString().slice(0, 10)}, ` +
+      `${availableParallelism()} cores shared with other work running on the machine, Node ${process.version}, 1-minute load average ` +
       `${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after. ${runs} incidents after a warm-up ` +
-      "one, each followed by one baseline run (alternated, so both see the same load); median (min–max).",
+      "one per size, each followed by the two baseline runs (alternated, so all see the same load); median (min–max).",
     "",
     "The bot is the real `npm start` process (Bolt's HTTP receiver with signature checks, the use cases, " +
       "BullMQ workers, the SSH executor) on a private redis-server, with `SLACK_API_URL` pointing at the " +
-      "fake Slack Web API over loopback HTTP; the lab has 3 hosts with proxy-2's upstream stopped. Each " +
-      "incident is a signed `/incident declare bench declare N sev2 hosts:lab`; times run from sending the " +
-      "request to the moment the fake Slack recorded the Web API call.",
+      "fake Slack Web API over loopback HTTP; proxy-2's upstream is stopped and every host's logs hold a day " +
+      "of history (bench/triage/day-of-logs.ts), rewritten before each incident. Each incident is a signed " +
+      "`/incident declare bench declare N sev2 hosts:proxy-1,…`; times run from sending the request to the " +
+      "moment the fake Slack recorded the Web API call. The first diagnosis message is the triage one.",
     "",
-    "| from `/incident declare` to … | median (min–max) | ÷ baseline |",
-    "| --- | ---: | ---: |",
-    `| the HTTP ack (200) | ${spreadMs(pick((i) => i.ackMs))} | ${ratio(pick((i) => i.ackMs))} |`,
-    `| the pinned card first shows the checklist | ${spreadMs(pick((i) => i.checklistMs))} | ${ratio(pick((i) => i.checklistMs))} |`,
-    `| the diagnosis recorded in the incident's timeline (Redis) | ${spreadMs(pick((i) => i.recordedMs))} | ${ratio(pick((i) => i.recordedMs))} |`,
-    `| the diagnosis message posted | ${spreadMs(pick((i) => i.diagnosisMs))} | ${ratio(pick((i) => i.diagnosisMs))} |`,
-    `| baseline: \`incident-bot run apache-502 --hosts lab --json\` (whole process) | ${spreadMs(cli.map((c) => c.wallMs))} | 1 |`,
-    "",
-    `- Diagnoses posted: ${rightDiagnosis.length} of ${incidents.length} name \`upstream_refused\` on proxy-2; ` +
-      `the CLI's: ${cliRight.length} of ${cli.length} (exit codes ${[...new Set(cli.map((c) => c.code))].join(", ")}).`,
-    compareWithCli(median(pick((i) => i.diagnosisMs)) - cliMedian),
-    "",
+    ...results.flatMap(renderSize),
   ].join("\n");
 }
 
-/** The bot's diagnosis post against the CLI's whole run, in words that fit either sign. */
-function compareWithCli(differenceMs: number): string {
-  const context =
-    "the CLI's whole process (which itself pays Node start-up and loading the playbooks; the " +
-    "running bot does not)";
-  return differenceMs >= 0
-    ? `- What the queue + Redis + Slack path adds to the diagnosis, at the median: ${ms(differenceMs)} over ${context}.`
-    : `- At the median the diagnosis is in the channel ${ms(-differenceMs)} before ${context} has printed it.`;
+function renderSize(r: SizeResult): string[] {
+  const base = median(r.triage.map((c) => c.wallMs));
+  const ratio = (values: number[]) => `${(median(values) / base).toFixed(2)}×`;
+  const pick = (f: (i: Incident) => number) => r.incidents.map(f);
+  const row = (label: string, values: number[]) =>
+    `| ${label} | ${spreadMs(values)} | ${ratio(values)} |`;
+  const right = r.incidents.filter((i) => i.diagnosis.startsWith("upstream_refused on proxy-2"));
+  const cliRight = r.triage.filter((c) => c.diagnosis === "upstream_refused on proxy-2");
+  const diagnosisRatio = median(pick((i) => i.diagnosisMs)) / base;
+  return [
+    `### ${r.size} hosts`,
+    "",
+    "| from `/incident declare` to … | median (min–max) | ÷ CLI `--triage` |",
+    "| --- | ---: | ---: |",
+    row(
+      "the HTTP ack (200)",
+      pick((i) => i.ackMs),
+    ),
+    row(
+      "the pinned card first shows the checklist",
+      pick((i) => i.checklistMs),
+    ),
+    row(
+      "the triage diagnosis recorded in the timeline (Redis)",
+      pick((i) => i.recordedMs),
+    ),
+    row(
+      "**the triage diagnosis message posted**",
+      pick((i) => i.diagnosisMs),
+    ),
+    row(
+      "the final diagnosis message posted",
+      pick((i) => i.finalMs),
+    ),
+    row(
+      "the first approval card posted",
+      pick((i) => i.approvalMs),
+    ),
+    row(
+      "baseline: `incident-bot run apache-502 --triage --json` (whole process)",
+      r.triage.map((c) => c.wallMs),
+    ),
+    row(
+      "`incident-bot run apache-502 --json`, the whole phase (whole process)",
+      r.whole.map((c) => c.wallMs),
+    ),
+    "",
+    `- Target: the diagnosis posted within 1.2× the CLI's time to the same diagnosis: ${diagnosisRatio.toFixed(2)}× (${diagnosisRatio <= 1.2 ? "met" : `missed by ${((diagnosisRatio / 1.2 - 1) * 100).toFixed(0)}%`}).`,
+    `- Diagnoses posted: ${right.length} of ${r.incidents.length} name \`upstream_refused\` on proxy-2; ` +
+      `the CLI's: ${cliRight.length} of ${r.triage.length} (exit codes ${[...new Set(r.triage.map((c) => c.code))].join(", ")}).`,
+    `- Per-host output replies posted before the first approval card: ${r.incidents.map((i) => `${i.repliesBeforeApproval} of ${i.replies}`).join(", ")}.`,
+    "",
+  ];
 }
 
 if (require.main === module) {

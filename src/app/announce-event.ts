@@ -3,7 +3,14 @@ import { describeKeyFigures, keyFigures } from "../domain/key-figures";
 import { incidentProgress, progressSummary } from "../domain/incident-progress";
 import { renderPostmortem } from "../domain/postmortem";
 import type { TimelineEvent } from "../domain/timeline";
-import { joinMessages, linkTo, strong, type MessageText } from "../domain/message-text";
+import {
+  joinMessages,
+  linkTo,
+  strong,
+  type MessageText,
+  type TextPart,
+} from "../domain/message-text";
+import { refinementMatters } from "../domain/triage";
 import { capText, describeEvent } from "../domain/timeline-render";
 import type { AnnounceJob } from "../ports/job-queue";
 import { buildApprovalCard, buildIncidentCard } from "./build-incident-card";
@@ -134,14 +141,10 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       return;
     case "diagnosis":
       await sendOnce(deps, c, "message", () =>
-        deps.chat.postMessage(c.channel, [
-          strong("Diagnosis:"),
-          ` ${e.details.diagnosis.cause} on ${e.details.diagnosis.hosts.join(", ") || "no host"}\n${e.details.diagnosis.summary}\n`,
-          strong("Recommendation:"),
-          ` ${e.details.diagnosis.recommendation}`,
-        ]),
+        deps.chat.postMessage(c.channel, diagnosisText(e.details)),
       );
-      await postRunOutputs(deps, c, e.details.runId);
+      // The outputs follow the final diagnosis: the triage one must not wait behind them.
+      if (e.details.stage !== "triage") await postRunOutputs(deps, c, e.details.runId);
       return;
     case "approval-requested":
       return postApproval(deps, c, e.details.approvalId);
@@ -206,6 +209,41 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
 }
 
 const NEEDS_ATTENTION: readonly string[] = ["failed", "error"];
+
+/** A step result that is posted on its own, at once (the others show on the card). */
+export function stepResultIsPosted(status: string): boolean {
+  return NEEDS_ATTENTION.includes(status);
+}
+
+type DiagnosisDetails = Extract<TimelineEvent, { type: "diagnosis" }>["details"];
+
+/**
+ * A triage diagnosis says the deeper steps still run; a final one after it says whether they
+ * changed the cause or added one, or confirms it in one line.
+ */
+export function diagnosisText(details: DiagnosisDetails): MessageText {
+  const { diagnosis, refinement } = details;
+  const where = `${diagnosis.cause} on ${diagnosis.hosts.join(", ") || "no host"}`;
+  const body = (label: string, note: string): TextPart[] => [
+    strong(label),
+    ` ${where}${note}\n${diagnosis.summary}\n`,
+    strong("Recommendation:"),
+    ` ${diagnosis.recommendation}`,
+  ];
+  if (details.stage === "triage") {
+    return body("Diagnosis:", " (triage: the deeper steps are still running)");
+  }
+  if (!refinement) return body("Diagnosis:", "");
+  if (!refinementMatters(refinement)) {
+    return [strong("Final diagnosis:"), ` confirms ${where} (every step is in).`];
+  }
+  const changes = [
+    ...(refinement.causeChanged ? [`changed the cause from ${refinement.from}`] : []),
+    ...(refinement.addedCauses.length ? [`added ${refinement.addedCauses.join(", ")}`] : []),
+    ...(refinement.addedHosts.length ? [`added hosts ${refinement.addedHosts.join(", ")}`] : []),
+  ];
+  return body("Final diagnosis:", ` (the deeper steps ${changes.join("; ")})`);
+}
 
 /**
  * The outputs of a run's steps that went fine, one thread reply per host (more when they do not

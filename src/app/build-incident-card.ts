@@ -27,6 +27,7 @@ export function buildIncidentCard(
       states: { ...item.states },
     })),
     diagnosis: last?.details.diagnosis ?? null,
+    ...(last ? { diagnosisStage: last.details.stage ?? "final" } : {}),
     pageUrl,
   };
 }

@@ -1,14 +1,22 @@
-import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
+import { primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
-import { runIdFor, type IncidentRun } from "../domain/incident-run";
-import type { Cause } from "../domain/cause";
-import { playbookKind } from "../domain/playbook";
-import type { ProxyKindName } from "../domain/proxies/registry";
-import type { ServiceManager } from "../domain/service-manager";
+import type { IncidentRun } from "../domain/incident-run";
+import { remediationsToOffer } from "../domain/remediation-choice";
 import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
+import { refinementOf } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
-import { remediationsToOffer } from "../domain/remediation-choice";
+import {
+  diagnoseTriageOnceIn,
+  evidenceOf,
+  groupDiagnosis,
+  groupIdOf,
+  groupMember,
+  observeFirstDiagnosis,
+  perHostCause,
+  triageDiagnosisKey,
+  type GroupMember,
+} from "./record-triage";
 import { requestApproval } from "./request-approval";
 
 /**
@@ -20,6 +28,9 @@ import { requestApproval } from "./request-approval";
  */
 export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promise<void> {
   const group = await finishedGroup(deps, run);
+  // A sibling run without triage steps that ends before the others' triage is in: the triage
+  // diagnosis may be complete now (it is pointless once the whole group is finished).
+  if (!group) await diagnoseTriageOnceIn(deps, run);
   const diagnosis = group ? await diagnoseGroup(deps, run, group) : null;
   await recordEvent(deps, run.incidentId, {
     type: "playbook-finished",
@@ -36,25 +47,21 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
   }
 }
 
-/** One diagnosis for the whole group, keyed by its first run (the only one when it ran alone). */
+/**
+ * One diagnosis for the whole group, keyed by its first run (the only one when it ran alone); after
+ * a triage diagnosis it says what the deeper steps changed.
+ */
 async function diagnoseGroup(
   deps: LifecycleDeps,
   run: IncidentRun,
-  group: readonly FinishedRun[],
+  group: readonly GroupMember[],
 ): Promise<Diagnosis> {
   const reports = group.flatMap((member) => member.reports);
-  const diagnosis = diagnoseFleet(
-    group.flatMap(({ reports: own, kind, service }) =>
-      own.map((r) => ({
-        host: r.host,
-        kind,
-        ...(service ? { service } : {}),
-        reachable: hostWasReachable(r),
-        findings: r.findings,
-      })),
-    ),
-  );
-  const groupId = run.siblings?.[0] ?? run.runId;
+  const diagnosis = groupDiagnosis(group);
+  const groupId = groupIdOf(run);
+  const triage = await deps.timeline.getByKey(run.incidentId, triageDiagnosisKey(groupId));
+  const refinement =
+    triage?.type === "diagnosis" ? refinementOf(triage.details.diagnosis, diagnosis) : undefined;
   const first = await recordEvent(deps, run.incidentId, {
     type: "diagnosis",
     key: `diagnosis:${groupId}`,
@@ -66,36 +73,25 @@ async function diagnoseGroup(
       diagnosis,
       perHost: perHostCause(reports),
       evidence: evidenceOf(reports),
+      stage: "final",
+      ...(refinement ? { refinement } : {}),
     },
   });
-  if (first && groupId.startsWith(runIdFor(run.incidentId, "immediate", 0))) {
-    const incident = await deps.incidents.get(run.incidentId);
-    if (incident) deps.metrics?.firstDiagnosis((deps.clock.now() - incident.declaredAt) / 1000);
-  }
+  // With a triage stage, the first diagnosis was the triage one (record-triage observed it).
+  if (first && !triage) await observeFirstDiagnosis(deps, run);
   return diagnosis;
 }
 
-interface FinishedRun {
-  run: IncidentRun;
-  kind: ProxyKindName | undefined;
-  /** The upstream service a service run checked, and its manager. */
-  service?: { name: string; manager: ServiceManager };
-  reports: HostReport[];
-}
-
 /** Every run of the group with its reports, or null while one of them still has hosts running. */
-async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<FinishedRun[] | null> {
-  const group: FinishedRun[] = [];
+async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
+  const group: GroupMember[] = [];
   for (const runId of run.siblings ?? [run.runId]) {
     const member = runId === run.runId ? run : await deps.runs.getRun(runId);
     if (!member) continue;
     const reports = await deps.runs.hostReports(runId);
     if (reports.length < member.hosts.length) return null;
     const playbook = await deps.runner.getPlaybook(member.playbook);
-    const kind = playbook ? playbookKind(playbook) : undefined;
-    const manager = playbook?.service;
-    const service = member.service && manager ? { name: member.service, manager } : undefined;
-    group.push({ run: member, kind, reports, ...(service ? { service } : {}) });
+    group.push(groupMember(member, playbook, reports));
   }
   return group;
 }
@@ -139,7 +135,7 @@ async function requestRemediations(
 /** The services of the group whose own run found them down and offers a remediation for it. */
 async function servicesToRestart(
   deps: LifecycleDeps,
-  group: readonly FinishedRun[],
+  group: readonly GroupMember[],
 ): Promise<Set<string>> {
   const offered = new Set<string>();
   for (const { run, reports } of group) {
@@ -152,31 +148,4 @@ async function servicesToRestart(
     if (offers.length > 0) offered.add(run.service);
   }
   return offered;
-}
-
-function perHostCause(reports: HostReport[]): Record<string, Cause> {
-  const out: Record<string, Cause> = {};
-  for (const r of reports) {
-    // The diagnosis orders a host's findings (traffic cause first); confidence alone would let a
-    // broken config on disk outrank a refused upstream seen in the log.
-    out[r.host] = primaryCause(r.findings);
-  }
-  return out;
-}
-
-/** Evidence kept on the timeline per host: enough lines to show why, short enough to store. */
-const EVIDENCE_LINES_PER_HOST = 8;
-const EVIDENCE_LINE_CHARS = 500;
-
-function evidenceOf(reports: HostReport[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const r of reports) {
-    const lines = r.findings
-      .filter((f) => f.cause !== "healthy")
-      .flatMap((f) => f.evidence)
-      .slice(0, EVIDENCE_LINES_PER_HOST)
-      .map((line) => line.slice(0, EVIDENCE_LINE_CHARS));
-    if (lines.length > 0) out[r.host] = lines;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@ import type { RunnerHooks, RunnerHost } from "../ports/playbook-runner";
 import { concludeRun } from "./conclude-run";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordStepResult, recordStepStarted, type StepRef } from "./record-step-result";
+import { recordHostTriage } from "./record-triage";
 import { runHosts } from "./run-hosts";
 import { LifecycleError } from "./use-case-result";
 
@@ -46,7 +47,10 @@ export async function executeHostRun(
     stepId: step.id,
     title: step.title,
   });
-  const hooks = stepHooks(deps, recorded, transient, ref, attempt, playbook.id);
+  const hooks: RunnerHooks = {
+    ...stepHooks(deps, recorded, transient, ref, attempt, playbook.id),
+    onTriage: (_host, report) => recordHostTriage(deps, run, report),
+  };
   let findings: HostReport["findings"] = [];
   try {
     findings = (await runSteps(deps, playbook, steps, host, hooks)).findings;

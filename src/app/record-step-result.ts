@@ -2,7 +2,7 @@ import { requestsPerMinute, type MinuteCount } from "../domain/access-log-status
 import { BOT } from "../domain/incident";
 import type { StepResult } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
-import { requestCardRefresh } from "./announce-event";
+import { requestCardRefresh, stepResultIsPosted } from "./announce-event";
 import { recordEvent } from "./record-event";
 
 export interface StepRef {
@@ -42,7 +42,7 @@ export async function recordStepResult(
   result: StepResult,
 ): Promise<void> {
   await deps.runs.recordStepResult(step.runId, step.host, result);
-  await recordEvent(deps, step.incidentId, {
+  const event = {
     type: "step-finished",
     key: stepKey("step-finished", step),
     at: deps.clock.now(),
@@ -60,7 +60,16 @@ export async function recordStepResult(
       ...(result.reason ? { reason: result.reason } : {}),
       ...trafficOf(result.output),
     },
-  });
+  } as const;
+  if (stepResultIsPosted(result.status)) {
+    await recordEvent(deps, step.incidentId, event);
+    return;
+  }
+  // A step that went fine only changes the card (its output follows the diagnosis), so it needs
+  // no announce job of its own, as a start needs none: at 30 hosts × 15 steps those jobs kept
+  // the worker from the hosts' results.
+  await deps.timeline.append(step.incidentId, event);
+  await requestCardRefresh(deps, step.incidentId, event.at);
 }
 
 /** The request counts an access-log output shows, kept as facts beside the output. */

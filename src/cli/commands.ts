@@ -21,7 +21,7 @@ export const subcommands: Record<string, SubcommandEntry> = {
   },
   run: {
     usage:
-      "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]",
+      "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]",
     summary: "run a playbook phase over SSH, no Slack",
     load: async () => (require("./run") as typeof import("./run")).run,
   },

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { loadInventory, resolveInventoryHosts } from "../adapters/playbooks/load-inventory";
-import { loadPlaybooks } from "../adapters/playbooks/load-playbooks";
+import { join } from "node:path";
+import { loadPlaybookFile, loadPlaybooks } from "../adapters/playbooks/load-playbooks";
 import { SshExecutor } from "../adapters/ssh/ssh-executor";
 import {
   PlaybookInputError,
+  engineDefaults,
   planCommands,
   runPlaybook,
   type ResolvedHost,
@@ -16,18 +18,21 @@ import {
 } from "../domain/inventory";
 import { Phase } from "../domain/phase";
 import { kindMismatch, type Playbook } from "../domain/playbook";
+import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
+import { EarlyConnections } from "./early-connections";
 import { renderPlan, renderReport } from "./run-output";
 import { cliConfig } from "./settings";
 
 export const runUsage =
-  "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
+  "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
 
 const options = {
   hosts: { type: "string" },
   phase: { type: "string", default: "immediate" },
   json: { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
+  triage: { type: "boolean", default: false },
   var: { type: "string", multiple: true },
   concurrency: { type: "string" },
   playbooks: { type: "string" },
@@ -51,32 +56,86 @@ export const run: Subcommand = async (args, io) => {
   if (!phase.success) throw new UsageError(`--phase must be one of ${Phase.options.join(", ")}`);
   const concurrency = parseConcurrency(values.concurrency);
   const config = cliConfig(io);
+  const overrides = parseVars(values.var ?? []);
+  const { hosts, inventory } = await selectHosts(
+    values.inventory ?? config.inventoryPath,
+    values.hosts,
+    overrides,
+  );
+  const executor = new EarlyConnections(new SshExecutor());
+  if (!values["dry-run"]) {
+    const first = hosts.slice(0, concurrency ?? engineDefaults.concurrency);
+    executor.open(
+      first.map((host) => host.target),
+      engineDefaults.connectTimeoutMs,
+    );
+  }
+  try {
+    return await runLoaded(io, {
+      values,
+      positionals,
+      phase: phase.data,
+      concurrency,
+      hosts,
+      executor,
+      serviceVarsOf: (host, playbook) => ({
+        ...ownServiceVars(inventory, host, playbook),
+        ...overrides,
+      }),
+    });
+  } finally {
+    await executor.closeUnused();
+  }
+};
+
+/** The run once its hosts are known (and their connections under way). */
+async function runLoaded(
+  io: CliIo,
+  input: {
+    values: { playbooks?: string; json: boolean; triage: boolean; "dry-run": boolean };
+    positionals: string[];
+    phase: Phase;
+    concurrency: number | undefined;
+    hosts: ResolvedHost[];
+    executor: EarlyConnections;
+    /** A service playbook's variables for a host (from the inventory's services:, then --var). */
+    serviceVarsOf(host: string, playbook: Playbook): Record<string, string>;
+  },
+): Promise<number> {
+  const { values, positionals, phase, concurrency, executor } = input;
+  const config = cliConfig(io);
   const playbook = await findPlaybook(
     values.playbooks ?? config.playbooksDir,
     positionals[0] ?? "",
   );
-  if (!playbook.phases[phase.data]) {
+  if (!playbook.phases[phase]) {
     const has = Object.keys(playbook.phases).join(", ");
-    throw new UsageError(`playbook "${playbook.id}" has no ${phase.data} phase (it has: ${has})`);
+    throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
   }
-  const overrides = parseVars(values.var ?? []);
-  const hosts = await selectHosts(
-    values.inventory ?? config.inventoryPath,
-    values.hosts,
-    overrides,
-    playbook,
-  );
+  const hosts = playbook.service
+    ? input.hosts.map((h) => ({
+        ...h,
+        vars: { ...h.vars, ...input.serviceVarsOf(h.name, playbook) },
+      }))
+    : input.hosts;
+  const triageOnly = values.triage;
+  if (triageOnly && !(playbook.phases[phase] ?? []).some(isTriageStep)) {
+    throw new UsageError(`playbook "${playbook.id}" marks no ${phase} step triage: true`);
+  }
   const misfit = kindMismatch(playbook, hosts);
   if (misfit) throw new UsageError(`${misfit}: run each kind's own playbook on them`);
-  if (values["dry-run"]) return dryRun(io, playbook, phase.data, hosts, values.json);
+  if (values["dry-run"]) {
+    return dryRun(io, playbook, phase, hosts, { json: values.json, triageOnly });
+  }
   const report = await runPlaybook(
-    { executor: new SshExecutor(), nowMs: () => Date.now() },
-    { playbook, phase: phase.data, hosts, concurrency },
+    { executor, nowMs: () => Date.now() },
+    { playbook, phase, hosts, concurrency, triageOnly },
   );
-  io.out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  const document = triageOnly ? { ...report, triage: true } : report;
+  io.out(values.json ? JSON.stringify(document, null, 2) : renderReport(report));
   const couldNotRun = report.hosts.some((host) => host.steps.some((s) => s.status === "error"));
   return couldNotRun ? EXIT_FAILED : EXIT_OK;
-};
+}
 
 function parseConcurrency(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -95,6 +154,16 @@ function parseVars(items: string[]): Record<string, string> {
 }
 
 async function findPlaybook(dir: string, id: string): Promise<Playbook> {
+  // A playbook's id is its file name (validate enforces it), so the one file is enough: parsing
+  // the others' YAML cost a one-host run as much as its SSH round trip. The whole directory is
+  // read only to explain why the playbook is missing or broken.
+  if (/^[a-z][a-z0-9-]{0,62}$/.test(id)) {
+    for (const ext of [".yaml", ".yml"]) {
+      const one = await loadPlaybookFile(join(dir, `${id}${ext}`));
+      const [found] = one.playbooks;
+      if (found?.id === id) return found;
+    }
+  }
   const { playbooks, errors } = await loadPlaybooks(dir);
   const playbook = playbooks.find((candidate) => candidate.id === id);
   if (playbook) return playbook;
@@ -111,8 +180,7 @@ async function selectHosts(
   inventoryPath: string,
   selection: string,
   overrides: Record<string, string>,
-  playbook: Playbook,
-): Promise<ResolvedHost[]> {
+): Promise<{ hosts: ResolvedHost[]; inventory: Inventory }> {
   const loaded = await loadInventory(inventoryPath);
   if (!loaded.inventory)
     throw new UsageError(`invalid inventory:\n  ${loaded.errors.join("\n  ")}`);
@@ -122,10 +190,11 @@ async function selectHosts(
     .filter(Boolean);
   try {
     const inventory = loaded.inventory;
-    return resolveInventoryHosts(inventory, names).map((host) => ({
+    const hosts = resolveInventoryHosts(inventory, names).map((host) => ({
       ...host,
-      vars: { ...host.vars, ...ownServiceVars(inventory, host.name, playbook), ...overrides },
+      vars: { ...host.vars, ...overrides },
     }));
+    return { hosts, inventory };
   } catch (error) {
     if (error instanceof HostSelectionError) throw new UsageError(error.message);
     throw error;
@@ -137,16 +206,18 @@ function dryRun(
   playbook: Playbook,
   phase: Phase,
   hosts: ResolvedHost[],
-  json: boolean,
+  how: { json: boolean; triageOnly: boolean },
 ): number {
+  const triage = new Set((playbook.phases[phase] ?? []).filter(isTriageStep).map((s) => s.id));
   const plans = [];
   let failed = false;
   for (const host of hosts) {
     try {
+      const steps = planCommands(playbook, phase, host);
       plans.push({
         host: host.name,
         target: host.target,
-        steps: planCommands(playbook, phase, host),
+        steps: how.triageOnly ? steps.filter((step) => triage.has(step.stepId)) : steps,
       });
     } catch (error) {
       if (!(error instanceof PlaybookInputError)) throw error;
@@ -155,7 +226,7 @@ function dryRun(
     }
   }
   const document = { playbook: playbook.id, phase, dryRun: true, hosts: plans };
-  io.out(json ? JSON.stringify(document, null, 2) : renderPlan(document));
+  io.out(how.json ? JSON.stringify(document, null, 2) : renderPlan(document));
   return failed ? EXIT_FAILED : EXIT_OK;
 }
 

@@ -63,6 +63,15 @@ function checkSteps(playbook: Playbook): ValidationIssue[] {
   return issues;
 }
 
+/** A triage step decides the cause, so the diagnosis must read it: it needs a parser. */
+function checkTriage(
+  step: Extract<Step, { kind: "diagnostic" | "check" }>,
+  at: string,
+): ValidationIssue[] {
+  if (step.triage !== true || step.parse !== undefined) return [];
+  return [{ path: `${at}.triage`, message: "a triage step needs `parse:` to feed the diagnosis" }];
+}
+
 /**
  * A step reads its output with a shared parser or one of its own proxy kind's: an nginx playbook
  * that parses with an Apache parser would find nothing and call every host healthy.
@@ -80,11 +89,12 @@ function checkStep(step: Step, at: string, vars: Record<string, VariableSpec>): 
     case "manual":
       return [];
     case "diagnostic":
-      return checkTemplate(step.run, `${at}.run`, vars);
+      return [...checkTemplate(step.run, `${at}.run`, vars), ...checkTriage(step, at)];
     case "check":
       return [
         ...checkTemplate(step.run, `${at}.run`, vars),
         ...checkExpectation(step.expect, `${at}.expect`),
+        ...checkTriage(step, at),
       ];
     case "remediation":
       return [

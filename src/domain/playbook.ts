@@ -72,6 +72,10 @@ export const Expectation = z
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
 
+/**
+ * `triage: true` on a diagnostic or check step: one of the few steps that decide the cause. They
+ * run first, and their diagnosis is written and posted before the deeper steps finish.
+ */
 const stepCommon = {
   id: slug,
   title: z.string().min(1).max(150),
@@ -80,12 +84,20 @@ const stepCommon = {
   timeout: Duration.optional(),
 };
 
+const Triage = z
+  .boolean()
+  .optional()
+  .describe(
+    "One of the few steps that decide the cause: runs first, its diagnosis is posted at once",
+  );
+
 export const DiagnosticStep = z
   .object({
     ...stepCommon,
     kind: z.literal("diagnostic"),
     run: CommandTemplate,
     parse: ParserName.optional(),
+    triage: Triage,
   })
   .strict();
 
@@ -96,6 +108,7 @@ export const CheckStep = z
     run: CommandTemplate,
     expect: Expectation,
     parse: ParserName.optional(),
+    triage: Triage,
   })
   .strict();
 

@@ -94,7 +94,7 @@ function diagnosisLines(events: readonly TimelineEvent[]): string[] {
   const diagnoses = events.filter((e) => e.type === "diagnosis");
   if (diagnoses.length === 0) return ["_No diagnosis was recorded._"];
   return diagnoses.flatMap((e) => [
-    `- **${e.details.diagnosis.cause}** on ${md(e.details.diagnosis.hosts.join(", ")) || "no host"}: ${md(e.details.diagnosis.summary)}`,
+    `- ${e.details.stage === "triage" ? "Triage: " : ""}**${e.details.diagnosis.cause}** on ${md(e.details.diagnosis.hosts.join(", ")) || "no host"}: ${md(e.details.diagnosis.summary)}`,
     `  - Recommendation: ${md(e.details.diagnosis.recommendation)}`,
     ...Object.entries(e.details.evidence ?? {}).flatMap(([host, lines]) => [
       `  - Evidence on ${md(host)}:`,

@@ -4,6 +4,7 @@ import { Actor, IncidentSource, IncidentState, Integration } from "./incident";
 import { Phase } from "./phase";
 import { Severity } from "./severity";
 import { Diagnosis, StepStatus } from "./step-result";
+import { DiagnosisStage, Refinement } from "./triage";
 
 /**
  * Everything that happens to an incident, as an append-only list. Each event has a time, an actor
@@ -114,6 +115,10 @@ export const TimelineEvent = z.discriminatedUnion("type", [
       runId: z.string(),
       diagnosis: Diagnosis,
       perHost: z.record(z.string(), Cause),
+      /** `triage` from the triage steps alone, `final` from every step; absent: final. */
+      stage: DiagnosisStage.optional(),
+      /** On a final diagnosis that followed a triage one: what the deeper steps changed. */
+      refinement: Refinement.optional(),
       /**
        * Per host, the log and probe lines the diagnosis rests on (capped; absent on events written
        * before it was recorded), so every surface can show why without the run's reports.

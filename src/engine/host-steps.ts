@@ -3,6 +3,7 @@ import type { Phase } from "../domain/phase";
 import type { Playbook, Step, StepKind } from "../domain/playbook";
 import type { HostReport, PlaybookRunReport, StepResult } from "../domain/step-result";
 import type { RemoteExecutor } from "../ports/remote-executor";
+import { isTriageStep, triageOrder } from "../domain/triage";
 import { StepBatch, type BatchItem } from "./step-batch";
 import { HostConnection, engineDefaults } from "./host-connection";
 import type { EngineOptions } from "./host-connection";
@@ -70,36 +71,49 @@ async function runHost(
     defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? engineDefaults.defaultStepTimeoutMs,
     maxOutputBytes: options.maxOutputBytes ?? engineDefaults.maxOutputBytes,
   };
+  const { ordered, triage } = triageOrder(steps);
+  const diagnose = (of: Step[], results: StepResult[]): HostReport["findings"] =>
+    diagnoseHost(evidenceOf(of, results), {
+      windowMinutes: Number(values[WINDOW_VARIABLE] ?? DEFAULT_WINDOW_MINUTES),
+      nowMs: options.nowMs?.() ?? Date.now(),
+    });
   const results: StepResult[] = [];
   try {
-    const { recorded, batch } = await startBatch(connection, steps, host, values, problems, {
+    // One batch, triage steps first: the host starts the deeper steps while the triage findings
+    // are reported, and the whole phase still costs one channel.
+    const { recorded, batch } = await startBatch(connection, ordered, host, values, problems, {
       hooks,
       limits,
     });
-    for (const step of steps) {
+    let triageLeft = triage.length;
+    for (const step of ordered) {
       const skipped = recorded.has(step.id)
         ? recorded.get(step.id)
         : await hooks.shouldSkip?.(host.name, step);
       if (skipped) {
         results.push(skipped);
-        continue;
+      } else {
+        if (batch?.has(step.id)) await batch.started(step.id);
+        await hooks.onStepStarted?.(host.name, step);
+        const result =
+          (await batch?.result(step.id)) ??
+          (await runStep(connection, step, values, problems, limits));
+        results.push(result);
+        await hooks.onStepFinished?.(host.name, step, result);
       }
-      if (batch?.has(step.id)) await batch.started(step.id);
-      await hooks.onStepStarted?.(host.name, step);
-      const result =
-        (await batch?.result(step.id)) ??
-        (await runStep(connection, step, values, problems, limits));
-      results.push(result);
-      await hooks.onStepFinished?.(host.name, step, result);
+      if (triage.includes(step) && --triageLeft === 0) {
+        const triaged = results.slice(0, triage.length);
+        const findings = diagnose(triage, triaged);
+        await hooks.onTriage?.(host.name, { host: host.name, steps: triaged, findings });
+      }
     }
   } finally {
     await connection.close();
   }
   const reachable = connection.reachable || !results.some(isUnreachable);
-  const nowMs = options.nowMs?.() ?? Date.now();
-  const windowMinutes = Number(values[WINDOW_VARIABLE] ?? DEFAULT_WINDOW_MINUTES);
-  const findings = diagnoseHost(evidenceOf(steps, results), { windowMinutes, nowMs });
-  return { report: { host: host.name, steps: results, findings }, reachable };
+  const findings = diagnose(steps, results);
+  const inPlaybookOrder = steps.flatMap((step) => results.filter((r) => r.id === step.id));
+  return { report: { host: host.name, steps: inPlaybookOrder, findings }, reachable };
 }
 
 /**
@@ -176,11 +190,19 @@ function evidenceOf(steps: Step[], results: StepResult[]): StepEvidence[] {
  */
 export async function runPlaybook(
   deps: { executor: RemoteExecutor; nowMs(): number },
-  input: { playbook: Playbook; phase: Phase; hosts: ResolvedHost[]; concurrency?: number },
+  input: {
+    playbook: Playbook;
+    phase: Phase;
+    hosts: ResolvedHost[];
+    concurrency?: number;
+    /** Only the phase's triage steps, and their diagnosis. */
+    triageOnly?: boolean;
+  },
   hooks: StepHooks = {},
   options: EngineOptions = {},
 ): Promise<PlaybookRunReport> {
-  const steps = input.playbook.phases[input.phase] ?? [];
+  const phaseSteps = input.playbook.phases[input.phase] ?? [];
+  const steps = input.triageOnly ? phaseSteps.filter(isTriageStep) : phaseSteps;
   const limit = Math.max(1, input.concurrency ?? engineDefaults.concurrency);
   const outcomes = await mapWithLimit(input.hosts, limit, (host) =>
     runHost(deps.executor, input.playbook, steps, host, hooks, { nowMs: deps.nowMs, ...options }),

@@ -23,6 +23,8 @@ export interface IncidentCard {
   elapsedMs: number;
   checklist: ChecklistItem[];
   diagnosis: Diagnosis | null;
+  /** `triage` while only the triage steps' diagnosis is in (absent: final). */
+  diagnosisStage?: "triage" | "final";
   /** The incident's page with its credential (PUBLIC_URL set), else absent or null. */
   pageUrl?: string | null;
 }

@@ -24,6 +24,12 @@ export interface RunnerHooks {
   onStepStarted?(host: string, step: Step): Promise<void> | void;
   onStepFinished?(host: string, step: Step, result: StepResult): Promise<void> | void;
   shouldSkip?(host: string, step: Step): Promise<StepResult | null> | StepResult | null;
+  /**
+   * The host's triage steps are all in (run now, or recorded by an earlier attempt, so a retry
+   * calls it again): their results and the findings they make, while the deeper steps still run.
+   * Called only for a phase that has both triage and deeper command steps.
+   */
+  onTriage?(host: string, report: HostReport): Promise<void> | void;
 }
 
 export interface RemediationResult {

@@ -16,4 +16,11 @@ export interface RunStore {
    */
   finishHost(runId: string, report: HostReport): Promise<{ finished: number; total: number }>;
   hostReports(runId: string): Promise<HostReport[]>;
+  /**
+   * Stores the host's triage report (its triage steps and their findings), atomically like
+   * finishHost: `triaged` counts distinct hosts, so the call that completes the set sees
+   * triaged === total. A repeat for the same host replaces its report and counts once.
+   */
+  recordTriage(runId: string, report: HostReport): Promise<{ triaged: number; total: number }>;
+  triageReports(runId: string): Promise<HostReport[]>;
 }

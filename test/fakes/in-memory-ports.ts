@@ -118,6 +118,19 @@ export class InMemoryRunStore implements RunStore {
   async hostReports(runId: string): Promise<HostReport[]> {
     return [...(this.reports.get(runId)?.values() ?? [])];
   }
+  readonly triage = new Map<string, Map<string, HostReport>>();
+  async recordTriage(
+    runId: string,
+    report: HostReport,
+  ): Promise<{ triaged: number; total: number }> {
+    const reports = this.triage.get(runId) ?? new Map<string, HostReport>();
+    reports.set(report.host, report);
+    this.triage.set(runId, reports);
+    return { triaged: reports.size, total: this.runs.get(runId)?.hosts.length ?? 0 };
+  }
+  async triageReports(runId: string): Promise<HostReport[]> {
+    return [...(this.triage.get(runId)?.values() ?? [])];
+  }
 }
 
 export class InMemoryApprovalStore implements ApprovalStore {

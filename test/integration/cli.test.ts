@@ -87,6 +87,64 @@ describe("incident-bot CLI against the lab", () => {
     expect(ran.code).toBe(0);
   });
 
+  it("runs only the triage steps with --triage and reaches the cause the whole phase reaches", async () => {
+    await lab.break("proxy-2", "upstream-stopped");
+    try {
+      await lab.hit("proxy-2", 5);
+      const args = [
+        "run",
+        "apache-502",
+        "--hosts",
+        "lab",
+        "--json",
+        "--inventory",
+        lab.inventoryPath,
+      ];
+      const triaged = await cli([...args, "--triage"]);
+      expect(triaged.stderr).toBe("");
+      expect(triaged.code).toBe(0);
+      const document = JSON.parse(triaged.stdout) as { triage?: boolean };
+      expect(document.triage).toBe(true);
+      const triage = PlaybookRunReport.parse(document);
+      expect(triage.hosts[1]?.steps.map((step) => step.id)).toEqual([
+        "error-log",
+        "access-log",
+        "upstream-http",
+        "upstream-port",
+        "upstream-dns",
+        "configtest",
+      ]);
+      const whole = PlaybookRunReport.parse(JSON.parse((await cli(args)).stdout));
+      expect(triage.diagnosis).toMatchObject({ cause: "upstream_refused", hosts: ["proxy-2"] });
+      expect(whole.diagnosis).toMatchObject({ cause: "upstream_refused", hosts: ["proxy-2"] });
+      expect(whole.hosts[1]?.steps.length).toBeGreaterThan(triage.hosts[1]?.steps.length ?? 0);
+    } finally {
+      await lab.fix("proxy-2");
+    }
+  });
+
+  it("loads neither Slack, BullMQ, Redis, pino-pretty nor prom-client for a run", async () => {
+    const script = [
+      `const { dispatch } = require(${JSON.stringify(join(root, "dist/src/cli/dispatch.js"))});`,
+      "const io = { out: () => undefined, err: () => undefined, env: process.env };",
+      `dispatch(["run", "apache-502", "--hosts", "proxy-1", "--dry-run", "--inventory", ${JSON.stringify(lab.inventoryPath)}], io)`,
+      "  .then((code) => console.log(JSON.stringify({ code, loaded: Object.keys(require.cache) })));",
+    ].join("\n");
+    const ran = await new Promise<Ran>((done, fail) => {
+      const child = spawn(process.execPath, ["-e", script], { cwd: root });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on("error", fail);
+      child.on("close", (code) => done({ code, stdout, stderr: "" }));
+    });
+    const { code, loaded } = JSON.parse(ran.stdout) as { code: number; loaded: string[] };
+    expect(code).toBe(0);
+    const heavy = loaded.filter((path) =>
+      /node_modules\/(@slack|bullmq|ioredis|pino|pino-pretty|prom-client)\//.test(path),
+    );
+    expect(heavy).toEqual([]);
+  });
+
   it("prints per-host steps and the diagnosis for people", async () => {
     const ran = await cli([
       "run",

@@ -213,4 +213,23 @@ describe("SlackChat over the Web API (fake Slack on loopback)", () => {
     expect((at[2] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(280);
     expect((at[3] ?? 0) - (at[2] ?? 0)).toBeGreaterThanOrEqual(280);
   });
+
+  test("an approval card asked for behind a run's output replies goes out before the replies still queued", async () => {
+    const paced = new SlackChat(new webApi.WebClient(slack.token, { slackApiUrl: slack.apiUrl }), {
+      minPostIntervalMs: 200,
+      postBurst: 1,
+    });
+    const channel = await open();
+    const card = await paced.postMessage(channel, "card");
+    const replies = ["proxy-1", "proxy-2", "proxy-3", "proxy-4"].map((host) =>
+      paced.postThreadReply(card, `Step output on ${host}`, "output"),
+    );
+    const approval = paced.postMessage(channel, "approve?");
+    await Promise.all([...replies, approval]);
+    const texts = slack.callsOf("chat.postMessage").map((call) => String(call.args.text));
+    const order = texts.filter((t) => t === "approve?" || t.includes("Step output on"));
+    // The first reply may already hold its turn; the approval never waits for the other three.
+    expect(order.indexOf("approve?")).toBeLessThanOrEqual(1);
+    expect(order).toHaveLength(5);
+  });
 });

@@ -121,7 +121,7 @@ describe("a lab proxy whose upstream service is stopped, with the service named 
 
       const diagnosis = await waitFor(
         "the diagnosis",
-        async () => ofType(await timeline(), "diagnosis")[0],
+        async () => ofType(await timeline(), "diagnosis").find((e) => e.details.stage === "final"),
         LONG,
       );
       expect(diagnosis.details.diagnosis.cause).toBe("upstream_refused");

@@ -19,6 +19,8 @@ export class BullmqJobQueue implements JobQueue {
   readonly clock: Queue;
   readonly announcements: Queue;
   readonly cards: Queue;
+  /** Card refresh job ids added by this process, with when each is due. */
+  private readonly requestedCards = new Map<string, number>();
 
   constructor(
     connection: Redis,
@@ -136,10 +138,15 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async refreshCard(job: CardRefreshJob): Promise<void> {
-    await this.cards.add("card", job, {
-      jobId: jobIds.cardRefresh(job.incidentId, job.bucket),
-      delay: Math.max(0, job.dueAt - this.now()),
-    });
+    const jobId = jobIds.cardRefresh(job.incidentId, job.bucket);
+    // Every step start and end asks for its bucket's refresh; BullMQ would refuse the repeats by
+    // id anyway, but each refusal still costs a job build and a script call: at 30 hosts that was
+    // most of the worker's Redis traffic. Remembered until the bucket is due, then forgotten.
+    if (this.requestedCards.has(jobId)) return;
+    await this.cards.add("card", job, { jobId, delay: Math.max(0, job.dueAt - this.now()) });
+    this.requestedCards.set(jobId, job.dueAt);
+    const now = this.now();
+    for (const [id, dueAt] of this.requestedCards) if (dueAt < now) this.requestedCards.delete(id);
   }
 
   async close(): Promise<void> {

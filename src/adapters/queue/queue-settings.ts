@@ -38,7 +38,9 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   // Seconds, as BullMQ's KeepJobs wants them: two days covers an incident's 24 h clock.
   keepCompleted: { age: 2 * 24 * 3600, count: 10_000 },
   keepFailed: { age: 14 * 24 * 3600, count: 10_000 },
-  concurrency: { hostRuns: 8, remediations: 4, clock: 32, announce: 8, cards: 4 },
+  // Host runs mostly wait on SSH and the hosts: 32 at once, as the engine itself fans out, so a
+  // 30-host incident gets every host's triage in one wave instead of four.
+  concurrency: { hostRuns: 32, remediations: 4, clock: 32, announce: 8, cards: 4 },
 };
 
 export const QUEUE_NAMES = {

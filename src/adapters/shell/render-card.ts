@@ -29,7 +29,7 @@ export function renderIncidentCard(card: IncidentCard): CardLines {
     const hosts = diagnosis.hosts.length > 0 ? ` on ${diagnosis.hosts.join(",")}` : "";
     lines.set(
       "diagnosis",
-      `  diagnosis: ${diagnosis.cause}${hosts}: ${oneLine(diagnosis.summary)}`,
+      `  ${card.diagnosisStage === "triage" ? "triage diagnosis" : "diagnosis"}: ${diagnosis.cause}${hosts}: ${oneLine(diagnosis.summary)}`,
     );
     lines.set("recommendation", `  recommendation: ${oneLine(diagnosis.recommendation)}`);
     for (const other of diagnosis.others ?? []) {

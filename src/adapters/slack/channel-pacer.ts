@@ -1,13 +1,30 @@
 /**
  * Slack allows about one message per second per channel, with "generous burst behavior" on top.
- * Posts to one channel go out one at a time in the order they were asked for: the first `burst`
- * at once, then one every `minIntervalMs` (a token bucket, kept as the time the next post is due).
- * The burst lets a new incident's card, a failed step and the diagnosis arrive together instead of
- * a second apart each; a 429 is still handled by the Web API client. Channels do not wait for each
- * other, and a failed post does not block the ones behind it.
+ * Posts to one channel go out one at a time: the first `burst` at once, then one every
+ * `minIntervalMs` (a token bucket, kept as the time the next post is due). The burst lets a new
+ * incident's card, a failed step and the diagnosis arrive together instead of a second apart each;
+ * a 429 is still handled by the Web API client. Channels do not wait for each other, and a failed
+ * post does not block the ones behind it.
+ *
+ * Two lanes: `first` (the card, diagnoses, approval cards, messages) and `later` (thread replies
+ * carrying step output). Each lane keeps its order; whenever a post's turn comes, the oldest
+ * `first` post goes before any `later` one, so an approval card never waits behind a run's
+ * per-host output replies however many of them are queued.
  */
+export type PacerLane = "first" | "later";
+
+interface Pending {
+  work: () => Promise<void>;
+}
+
+interface ChannelQueue {
+  first: Pending[];
+  later: Pending[];
+  pumping: boolean;
+}
+
 export class ChannelPacer {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, ChannelQueue>();
   /** When each channel's next post is due if it came with no burst left (GCRA). */
   private readonly due = new Map<string, number>();
 
@@ -16,24 +33,37 @@ export class ChannelPacer {
     private readonly burst = 1,
   ) {}
 
-  run<T>(channel: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(channel) ?? Promise.resolve();
-    const result = previous.then(async () => {
+  run<T>(channel: string, work: () => Promise<T>, lane: PacerLane = "first"): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queue = this.queueOf(channel);
+      queue[lane].push({ work: () => work().then(resolve, reject) });
+      if (!queue.pumping) void this.pump(channel, queue);
+    });
+  }
+
+  private queueOf(channel: string): ChannelQueue {
+    let queue = this.queues.get(channel);
+    if (!queue) {
+      queue = { first: [], later: [], pumping: false };
+      this.queues.set(channel, queue);
+    }
+    return queue;
+  }
+
+  /** Sends the channel's posts one at a time, `first` lane before `later`, at the channel's pace. */
+  private async pump(channel: string, queue: ChannelQueue): Promise<void> {
+    queue.pumping = true;
+    while (queue.first.length > 0 || queue.later.length > 0) {
       const wait = this.takeTurn(channel);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      return work();
-    });
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(channel, tail);
+      // Chosen after the wait: a `first` post that came meanwhile goes ahead of queued replies.
+      const next = queue.first.shift() ?? queue.later.shift();
+      if (next) await next.work();
+    }
+    queue.pumping = false;
     // Forget idle channels so a long-running bot does not keep one entry per incident forever.
-    void tail.then(() => {
-      if (this.tails.get(channel) === tail) this.tails.delete(channel);
-      this.forgetPast();
-    });
-    return result;
+    if (this.queues.get(channel) === queue) this.queues.delete(channel);
+    this.forgetPast();
   }
 
   /** Books the channel's next post and says how long it must wait for it. */
@@ -48,7 +78,7 @@ export class ChannelPacer {
   private forgetPast(): void {
     const now = Date.now();
     for (const [channel, due] of this.due) {
-      if (due <= now && !this.tails.has(channel)) this.due.delete(channel);
+      if (due <= now && !this.queues.has(channel)) this.due.delete(channel);
     }
   }
 }

@@ -13,7 +13,7 @@ import { cutEnd, escapeMrkdwn, mrkdwn } from "./blocks/limits";
 import { renderTextMessage } from "./blocks/text-message";
 import { renderThreadReply } from "./blocks/thread-reply";
 import type { RenderedMessage } from "./blocks/types";
-import { ChannelPacer } from "./channel-pacer";
+import { ChannelPacer, type PacerLane } from "./channel-pacer";
 import { slackChannelName, withSuffix } from "./channel-name";
 import { parseMessageRef, toMessageRef } from "./message-ref";
 import { SlackChatError, slackErrorCode, toSlackChatError } from "./slack-chat-error";
@@ -114,7 +114,8 @@ export class SlackChat implements Chat {
 
   async postThreadReply(ref: MessageRef, text: MessageText, code?: string): Promise<void> {
     const { channel, ts } = parseMessageRef(ref);
-    await this.post(channel, renderThreadReply(text, code), ts);
+    // Replies (step output) queue behind the channel's messages and cards: see ChannelPacer.
+    await this.post(channel, renderThreadReply(text, code), ts, "later");
   }
 
   postMessage(channel: string, text: MessageText): Promise<MessageRef> {
@@ -216,19 +217,27 @@ export class SlackChat implements Chat {
     }
   }
 
-  private post(channel: string, message: RenderedMessage, threadTs?: string): Promise<MessageRef> {
-    return this.posts.run(channel, () =>
-      this.call("chat.postMessage", async () => {
-        const posted = await this.client.chat.postMessage({
-          channel,
-          ...message,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-        });
-        if (!posted.ts || !posted.channel) {
-          throw new SlackChatError("no_ts", "chat.postMessage: no ts", false, "chat.postMessage");
-        }
-        return toMessageRef(posted.channel, posted.ts);
-      }),
+  private post(
+    channel: string,
+    message: RenderedMessage,
+    threadTs?: string,
+    lane: PacerLane = "first",
+  ): Promise<MessageRef> {
+    return this.posts.run(
+      channel,
+      () =>
+        this.call("chat.postMessage", async () => {
+          const posted = await this.client.chat.postMessage({
+            channel,
+            ...message,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          });
+          if (!posted.ts || !posted.channel) {
+            throw new SlackChatError("no_ts", "chat.postMessage: no ts", false, "chat.postMessage");
+          }
+          return toMessageRef(posted.channel, posted.ts);
+        }),
+      lane,
     );
   }
 

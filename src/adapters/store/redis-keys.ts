@@ -16,6 +16,7 @@ export function redisKeys(prefix: string) {
     runCounter: (incidentId: string) => `${prefix}:runs:${incidentId}:n`,
     runSteps: (runId: string, host: string) => `${prefix}:run:${runId}:steps:${host}`,
     runReports: (runId: string) => `${prefix}:run:${runId}:reports`,
+    runTriage: (runId: string) => `${prefix}:run:${runId}:triage`,
     approval: (id: string) => `${prefix}:approval:${id}`,
     approvalDecision: (id: string) => `${prefix}:approval:${id}:decision`,
     approvalClaim: (id: string, host: string) => `${prefix}:approval:${id}:claim:${host}`,

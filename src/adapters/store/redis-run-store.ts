@@ -5,8 +5,8 @@ import type { RunStore } from "../../ports/run-store";
 import type { RedisKeys } from "./redis-keys";
 import { parseStored as parse, RedisScript, StoreError } from "./redis-script";
 
-/** Stores the report and counts finished hosts in one step: exactly one caller completes the set. */
-const finishHost = new RedisScript(`
+/** Stores a host's report and counts the hosts in one step: exactly one caller completes the set. */
+const storeReport = new RedisScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return redis.call('HLEN', KEYS[1])
 `);
@@ -45,18 +45,39 @@ export class RedisRunStore implements RunStore {
     runId: string,
     report: HostReport,
   ): Promise<{ finished: number; total: number }> {
-    const run = await this.getRun(runId);
-    if (!run) throw new StoreError("corrupt-record", `No run ${runId}`, false);
-    const finished = await finishHost.run(
-      this.redis,
-      [this.keys.runReports(runId)],
-      [report.host, JSON.stringify(report)],
-    );
-    return { finished: Number(finished), total: run.hosts.length };
+    const { count, total } = await this.storeReport(runId, this.keys.runReports(runId), report);
+    return { finished: count, total };
   }
 
   async hostReports(runId: string): Promise<HostReport[]> {
-    const all = await this.redis.hgetall(this.keys.runReports(runId));
+    return this.reports(runId, this.keys.runReports(runId));
+  }
+
+  async recordTriage(
+    runId: string,
+    report: HostReport,
+  ): Promise<{ triaged: number; total: number }> {
+    const { count, total } = await this.storeReport(runId, this.keys.runTriage(runId), report);
+    return { triaged: count, total };
+  }
+
+  async triageReports(runId: string): Promise<HostReport[]> {
+    return this.reports(runId, this.keys.runTriage(runId));
+  }
+
+  private async storeReport(
+    runId: string,
+    key: string,
+    report: HostReport,
+  ): Promise<{ count: number; total: number }> {
+    const run = await this.getRun(runId);
+    if (!run) throw new StoreError("corrupt-record", `No run ${runId}`, false);
+    const count = await storeReport.run(this.redis, [key], [report.host, JSON.stringify(report)]);
+    return { count: Number(count), total: run.hosts.length };
+  }
+
+  private async reports(runId: string, key: string): Promise<HostReport[]> {
+    const all = await this.redis.hgetall(key);
     return Object.values(all).map((raw) => parse(HostReport, raw, `report in ${runId}`));
   }
 }

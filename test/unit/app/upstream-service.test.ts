@@ -89,8 +89,14 @@ describe("an upstream service the inventory names", () => {
       ["apache-test", ["web-1", "web-2"]],
       ["upstream-systemd", ["app-1"]],
     ]);
-    const [diagnosis, ...more] = ofType(events, "diagnosis");
+    // The service's is-active is a triage step: the first answer already covers the service host.
+    const [triage, diagnosis, ...more] = ofType(events, "diagnosis");
     expect(more).toHaveLength(0);
+    expect(triage?.details).toMatchObject({
+      stage: "triage",
+      perHost: { "app-1": "upstream_refused" },
+    });
+    expect(diagnosis?.details.stage).toBe("final");
     expect(diagnosis?.details.perHost).toEqual({
       "web-1": "upstream_refused",
       "web-2": "upstream_refused",

@@ -150,7 +150,7 @@ function diagnosisBlocks(card: IncidentCard): Block[] {
   return [
     { type: "divider" },
     section(
-      `:mag: *Diagnosis:* \`${diagnosis.cause}\`${hosts}\n${escapeMrkdwn(diagnosis.summary)}` +
+      `:mag: *${card.diagnosisStage === "triage" ? "Triage diagnosis (deeper steps running)" : "Diagnosis"}:* \`${diagnosis.cause}\`${hosts}\n${escapeMrkdwn(diagnosis.summary)}` +
         `\n*Recommendation:* ${escapeMrkdwn(diagnosis.recommendation)}${others}`,
     ),
   ];
