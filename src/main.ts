@@ -15,6 +15,7 @@ import {
 import { createPromMetrics, type PromMetrics } from "./adapters/metrics";
 import { boltLogger, createLogger, problemLog, type Logger } from "./adapters/log";
 import { loadInventory, resolveInventoryHosts } from "./adapters/playbooks/load-inventory";
+import { findService } from "./domain/inventory";
 import { yamlPlaybookCatalog } from "./adapters/playbooks/load-playbooks";
 import {
   BullmqJobQueue,
@@ -244,6 +245,7 @@ export async function sshRunner(config: Config, executor: RemoteExecutor): Promi
     executor,
     catalog,
     resolveHosts: (names) => resolveInventoryHosts(loaded, names),
+    getService: (name) => findService(loaded, name) ?? null,
   });
 }
 

@@ -1,7 +1,7 @@
 import { primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
 import type { IncidentRun } from "../domain/incident-run";
-import { playbookKind } from "../domain/playbook";
+import { remediationsToOffer } from "../domain/remediation-choice";
 import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
 import { refinementOf } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -11,6 +11,7 @@ import {
   evidenceOf,
   groupDiagnosis,
   groupIdOf,
+  groupMember,
   observeFirstDiagnosis,
   perHostCause,
   triageDiagnosisKey,
@@ -40,7 +41,10 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
     details: { runId: run.runId, playbook: run.playbook, phase: run.phase },
   });
   if (!group || !diagnosis || diagnosis.cause === "healthy") return;
-  for (const member of group) await requestRemediations(deps, member.run, member.reports);
+  const restartOffered = await servicesToRestart(deps, group);
+  for (const member of group) {
+    await requestRemediations(deps, member.run, member.reports, restartOffered);
+  }
 }
 
 /**
@@ -87,33 +91,61 @@ async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<Gro
     const reports = await deps.runs.hostReports(runId);
     if (reports.length < member.hosts.length) return null;
     const playbook = await deps.runner.getPlaybook(member.playbook);
-    group.push({ run: member, kind: playbook ? playbookKind(playbook) : undefined, reports });
+    group.push(groupMember(member, playbook, reports));
   }
   return group;
 }
 
 /**
  * Remediation is offered only where something is wrong and the host answered: reloading a healthy
- * proxy is risk without benefit, and an unreachable one cannot run it anyway.
+ * proxy is risk without benefit, and an unreachable one cannot run it anyway. Each step goes to the
+ * hosts whose cause it helps with (`offerFor`); a refused upstream whose service gets a restart
+ * gets no proxy reload (see domain/remediation-choice.ts).
  */
 async function requestRemediations(
   deps: LifecycleDeps,
   run: IncidentRun,
   reports: HostReport[],
+  restartOffered: ReadonlySet<string>,
 ): Promise<void> {
-  const affected = reports
-    .filter((r) => hostWasReachable(r) && primaryCause(r.findings) !== "healthy")
-    .map((r) => r.host);
-  if (affected.length === 0) return;
+  const reached = reports.filter((r) => hostWasReachable(r));
+  if (reached.length === 0) return;
   const playbook = await deps.runner.getPlaybook(run.playbook);
-  for (const step of playbook?.phases[run.phase] ?? []) {
-    if (step.kind !== "remediation") continue;
+  const resolved = run.service ? [] : await deps.runner.resolveHosts(reached.map((r) => r.host));
+  const hosts = reached.map((r) => {
+    const upstreamService = resolved.find((h) => h.name === r.host)?.upstreamService;
+    return {
+      host: r.host,
+      cause: primaryCause(r.findings),
+      ...(upstreamService ? { upstreamService } : {}),
+    };
+  });
+  const offers = remediationsToOffer(playbook?.phases[run.phase] ?? [], hosts, restartOffered);
+  for (const offer of offers) {
     await requestApproval(deps, {
       runId: run.runId,
-      stepId: step.id,
+      stepId: offer.step.id,
       requestedBy: run.requestedBy,
-      hosts: affected,
+      hosts: offer.hosts,
       reports,
     });
   }
+}
+
+/** The services of the group whose own run found them down and offers a remediation for it. */
+async function servicesToRestart(
+  deps: LifecycleDeps,
+  group: readonly GroupMember[],
+): Promise<Set<string>> {
+  const offered = new Set<string>();
+  for (const { run, reports } of group) {
+    if (!run.service) continue;
+    const playbook = await deps.runner.getPlaybook(run.playbook);
+    const hosts = reports
+      .filter((r) => hostWasReachable(r))
+      .map((r) => ({ host: r.host, cause: primaryCause(r.findings) }));
+    const offers = remediationsToOffer(playbook?.phases[run.phase] ?? [], hosts, new Set());
+    if (offers.length > 0) offered.add(run.service);
+  }
+  return offered;
 }

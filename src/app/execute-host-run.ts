@@ -6,6 +6,7 @@ import { concludeRun } from "./conclude-run";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordStepResult, recordStepStarted, type StepRef } from "./record-step-result";
 import { recordHostTriage } from "./record-triage";
+import { runHosts } from "./run-hosts";
 import { LifecycleError } from "./use-case-result";
 
 export interface AttemptInfo {
@@ -34,7 +35,7 @@ export async function executeHostRun(
   if (!playbook)
     throw new LifecycleError("unknown-playbook", `No playbook ${run.playbook}.`, false);
   const steps = (playbook.phases[run.phase] ?? []).filter((s) => s.kind !== "manual");
-  const [host] = await deps.runner.resolveHosts([job.host]);
+  const [host] = await runHosts(deps, run, [job.host]);
   if (!host) throw new LifecycleError("unknown-host", `No host ${job.host}.`, false);
 
   const recorded = await deps.runs.stepResults(run.runId, job.host);

@@ -2,8 +2,9 @@ import { diagnoseFleet, primaryCause } from "../domain/diagnosis";
 import type { Cause } from "../domain/cause";
 import { BOT } from "../domain/incident";
 import { runIdFor, type IncidentRun } from "../domain/incident-run";
-import { playbookKind } from "../domain/playbook";
+import { playbookKind, type Playbook } from "../domain/playbook";
 import type { ProxyKindName } from "../domain/proxies/registry";
+import type { ServiceManager } from "../domain/service-manager";
 import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
 import { triageOrder } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -66,7 +67,21 @@ export function triageDiagnosisKey(groupId: string): string {
 export interface GroupMember {
   run: IncidentRun;
   kind: ProxyKindName | undefined;
+  /** The upstream service a service run checked, and its manager. */
+  service?: { name: string; manager: ServiceManager };
   reports: HostReport[];
+}
+
+/** A run of the group with its reports, its proxy kind and, for a service run, its service. */
+export function groupMember(
+  run: IncidentRun,
+  playbook: Playbook | null,
+  reports: HostReport[],
+): GroupMember {
+  const kind = playbook ? playbookKind(playbook) : undefined;
+  const manager = playbook?.service;
+  const service = run.service && manager ? { name: run.service, manager } : undefined;
+  return { run, kind, reports, ...(service ? { service } : {}) };
 }
 
 /** Each run's triage reports (final ones for a run without triage), or null while one is short. */
@@ -82,17 +97,18 @@ async function triagedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<Grou
       ? await deps.runs.triageReports(runId)
       : await deps.runs.hostReports(runId);
     if (reports.length < member.hosts.length) return null;
-    group.push({ run: member, kind: playbook ? playbookKind(playbook) : undefined, reports });
+    group.push(groupMember(member, playbook, reports));
   }
   return group;
 }
 
 export function groupDiagnosis(group: readonly GroupMember[]): Diagnosis {
   return diagnoseFleet(
-    group.flatMap(({ reports, kind }) =>
+    group.flatMap(({ reports, kind, service }) =>
       reports.map((r) => ({
         host: r.host,
         kind,
+        ...(service ? { service } : {}),
         reachable: hostWasReachable(r),
         findings: r.findings,
       })),

@@ -10,6 +10,7 @@ import { BOT, person } from "../domain/incident";
 import type { HostReport } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { runHosts } from "./run-hosts";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 export interface RequestApprovalInput {
@@ -45,7 +46,7 @@ export async function requestApproval(
     ? durationMs(step.approvalExpiresAfter)
     : DEFAULT_APPROVAL_EXPIRY_MS;
   // Resolved names, not groups: the remediation job runs once per host name.
-  const hosts = await deps.runner.resolveHosts(input.hosts ?? run.hosts);
+  const hosts = await runHosts(deps, run, input.hosts ?? run.hosts);
   const commands = new Set<string>();
   const prechecks = new Set<string>();
   const precheckResults: string[] = [];

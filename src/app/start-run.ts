@@ -4,6 +4,7 @@ import { IncidentRun } from "../domain/incident-run";
 import type { Phase } from "../domain/phase";
 import { kindMismatch, playbookKind, type Playbook } from "../domain/playbook";
 import { DEFAULT_PROXY_KIND, proxyKind, type ProxyKindName } from "../domain/proxies/registry";
+import { servicePlaybookId } from "../domain/service-manager";
 import type { PlannedStep } from "../domain/timeline";
 import { BOT, person } from "../domain/incident";
 import type { RunnerHost } from "../ports/playbook-runner";
@@ -40,9 +41,12 @@ export interface StartedRuns {
 }
 
 interface RunPart {
-  kind: ProxyKindName;
+  /** What the part's run id ends with in a group: the proxy kind, or `svc-NAME`. */
+  suffix: string;
   playbook: Playbook;
   hosts: string[];
+  /** The upstream service whose hosts this part checks (inventory `services:`). */
+  service?: string;
 }
 
 /**
@@ -60,12 +64,21 @@ export async function startRun(
   if (input.playbook !== null && !named) {
     return fail("unknown-playbook", `No playbook named ${input.playbook}.`);
   }
+  if (named?.service) {
+    // Its variables come from the service a proxy names; a run by name would have none.
+    return fail(
+      "invalid-input",
+      `${named.id} checks an upstream service: it runs with the proxies whose inventory entry names that service (upstreamService:), or by hand with incident-bot run ${named.id}.`,
+    );
+  }
   const resolved = await resolve(deps, input.hostNames);
   if (!resolved.ok) return resolved;
   const planned = await planParts(deps, input, named, resolved.value);
   if (!planned.ok) return planned;
-  const parts = planned.value;
-  const runIds = parts.map((p) => (parts.length > 1 ? `${input.runId}-${p.kind}` : input.runId));
+  const running = new Set(planned.value.flatMap((p) => p.hosts));
+  const proxies = resolved.value.filter((h) => running.has(h.name));
+  const parts = [...planned.value, ...(await serviceParts(deps, input, proxies))];
+  const runIds = parts.map((p) => (parts.length > 1 ? `${input.runId}-${p.suffix}` : input.runId));
   const runs: StartedRuns["runs"] = [];
   for (const [i, part] of parts.entries()) {
     const runId = runIds[i] ?? input.runId;
@@ -121,17 +134,17 @@ async function planParts(
     if (steps.some((s) => s.kind !== "manual")) {
       return fail("invalid-input", `No hosts to run ${playbook.id} (${input.phase}) on.`);
     }
-    parts.push({ kind, playbook, hosts: [] });
+    parts.push({ suffix: kind, playbook, hosts: [] });
   }
   for (const host of chosen) {
-    const part = parts.find((p) => p.kind === host.kind);
+    const part = parts.find((p) => p.suffix === host.kind);
     if (part) {
       part.hosts.push(host.name);
       continue;
     }
     const playbook = await playbookFor(deps, host.kind, named);
     if (!playbook) return fail("unknown-playbook", `No playbook for ${host.kind} hosts.`);
-    parts.push({ kind: host.kind, playbook, hosts: [host.name] });
+    parts.push({ suffix: host.kind, playbook, hosts: [host.name] });
   }
   const withSteps = parts.filter((p) => (p.playbook.phases[input.phase] ?? []).length > 0);
   if (withSteps.length === 0) {
@@ -139,6 +152,29 @@ async function planParts(
     return fail("no-steps", `Playbook ${ids} has no ${input.phase} steps.`);
   }
   return succeed(withSteps);
+}
+
+/**
+ * "Is the upstream running" on the hosts the inventory names for the running proxies' upstream
+ * services: one part per service, running its manager's playbook (playbooks/upstream-MANAGER.yaml)
+ * when it has steps in this phase, in the same group as the proxies' runs.
+ */
+async function serviceParts(
+  deps: LifecycleDeps,
+  input: StartRunInput,
+  hosts: readonly RunnerHost[],
+): Promise<RunPart[]> {
+  const names = [...new Set(hosts.flatMap((h) => (h.upstreamService ? [h.upstreamService] : [])))];
+  const parts: RunPart[] = [];
+  for (const name of names) {
+    const service = (await deps.runner.getService?.(name)) ?? null;
+    if (!service) continue;
+    const playbook = await deps.runner.getPlaybook(servicePlaybookId(service.manager));
+    if (!playbook || (playbook.phases[input.phase] ?? []).length === 0) continue;
+    const suffix = `svc-${name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
+    parts.push({ suffix, playbook, hosts: [...service.hosts], service: name });
+  }
+  return parts;
 }
 
 /** The named playbook for its own kind's hosts; every other kind runs its default playbook. */
@@ -169,6 +205,7 @@ async function startPart(
     startedAt: deps.clock.now(),
     requestedBy: input.requestedBy,
     ...(siblings ? { siblings } : {}),
+    ...(part.service ? { service: part.service } : {}),
   });
   await deps.runs.createRun(run);
   const stored = (await deps.runs.getRun(run.runId)) ?? run;

@@ -10,7 +10,12 @@ import {
   runPlaybook,
   type ResolvedHost,
 } from "../engine/host-steps";
-import { HostSelectionError } from "../domain/inventory";
+import {
+  HostSelectionError,
+  serviceVars,
+  servicesOnHost,
+  type Inventory,
+} from "../domain/inventory";
 import { Phase } from "../domain/phase";
 import { kindMismatch, type Playbook } from "../domain/playbook";
 import { isTriageStep } from "../domain/triage";
@@ -52,7 +57,7 @@ export const run: Subcommand = async (args, io) => {
   const concurrency = parseConcurrency(values.concurrency);
   const config = cliConfig(io);
   const overrides = parseVars(values.var ?? []);
-  const hosts = await selectHosts(
+  const { hosts, inventory } = await selectHosts(
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
@@ -73,6 +78,10 @@ export const run: Subcommand = async (args, io) => {
       concurrency,
       hosts,
       executor,
+      serviceVarsOf: (host, playbook) => ({
+        ...ownServiceVars(inventory, host, playbook),
+        ...overrides,
+      }),
     });
   } finally {
     await executor.closeUnused();
@@ -89,9 +98,11 @@ async function runLoaded(
     concurrency: number | undefined;
     hosts: ResolvedHost[];
     executor: EarlyConnections;
+    /** A service playbook's variables for a host (from the inventory's services:, then --var). */
+    serviceVarsOf(host: string, playbook: Playbook): Record<string, string>;
   },
 ): Promise<number> {
-  const { values, positionals, phase, concurrency, hosts, executor } = input;
+  const { values, positionals, phase, concurrency, executor } = input;
   const config = cliConfig(io);
   const playbook = await findPlaybook(
     values.playbooks ?? config.playbooksDir,
@@ -101,6 +112,12 @@ async function runLoaded(
     const has = Object.keys(playbook.phases).join(", ");
     throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
   }
+  const hosts = playbook.service
+    ? input.hosts.map((h) => ({
+        ...h,
+        vars: { ...h.vars, ...input.serviceVarsOf(h.name, playbook) },
+      }))
+    : input.hosts;
   const triageOnly = values.triage;
   if (triageOnly && !(playbook.phases[phase] ?? []).some(isTriageStep)) {
     throw new UsageError(`playbook "${playbook.id}" marks no ${phase} step triage: true`);
@@ -163,7 +180,7 @@ async function selectHosts(
   inventoryPath: string,
   selection: string,
   overrides: Record<string, string>,
-): Promise<ResolvedHost[]> {
+): Promise<{ hosts: ResolvedHost[]; inventory: Inventory }> {
   const loaded = await loadInventory(inventoryPath);
   if (!loaded.inventory)
     throw new UsageError(`invalid inventory:\n  ${loaded.errors.join("\n  ")}`);
@@ -172,10 +189,12 @@ async function selectHosts(
     .map((name) => name.trim())
     .filter(Boolean);
   try {
-    return resolveInventoryHosts(loaded.inventory, names).map((host) => ({
+    const inventory = loaded.inventory;
+    const hosts = resolveInventoryHosts(inventory, names).map((host) => ({
       ...host,
       vars: { ...host.vars, ...overrides },
     }));
+    return { hosts, inventory };
   } catch (error) {
     if (error instanceof HostSelectionError) throw new UsageError(error.message);
     throw error;
@@ -209,4 +228,19 @@ function dryRun(
   const document = { playbook: playbook.id, phase, dryRun: true, hosts: plans };
   io.out(how.json ? JSON.stringify(document, null, 2) : renderPlan(document));
   return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+/**
+ * A service playbook on a host gets the unit, container or pods of the one service of its manager
+ * the inventory puts on that host; with none or several, `--var` says which.
+ */
+function ownServiceVars(
+  inventory: Inventory,
+  host: string,
+  playbook: Playbook,
+): Record<string, string> {
+  if (!playbook.service) return {};
+  const services = servicesOnHost(inventory, host, playbook.service);
+  const [only] = services;
+  return services.length === 1 && only ? serviceVars(only[1]) : {};
 }

@@ -2,7 +2,9 @@ import { parseArgs } from "node:util";
 import { loadInventory } from "../adapters/playbooks/load-inventory";
 import { loadPlaybooks } from "../adapters/playbooks/load-playbooks";
 import { displayName, fileError } from "../adapters/playbooks/yaml-file";
+import { serviceVars, type Inventory } from "../domain/inventory";
 import { checkInventoryVars } from "../domain/playbook-validation";
+import type { ServiceManager } from "../domain/service-manager";
 import { EXIT_FAILED, EXIT_OK, type Subcommand } from "./io";
 import { cliConfig } from "./settings";
 
@@ -26,8 +28,12 @@ export const validate: Subcommand = async (args, io) => {
   const errors = [...loadedPlaybooks.errors, ...loadedInventory.errors];
   if (loadedInventory.inventory) {
     const name = displayName(inventoryPath);
+    const inventory = loadedInventory.inventory;
     for (const playbook of loadedPlaybooks.playbooks) {
-      for (const issue of checkInventoryVars(loadedInventory.inventory.hosts, playbook)) {
+      const hosts = playbook.service
+        ? serviceHostVars(inventory, playbook.service)
+        : inventory.hosts;
+      for (const issue of checkInventoryVars(hosts, playbook)) {
         errors.push(fileError(name, issue.path, issue.message));
       }
     }
@@ -41,3 +47,21 @@ export const validate: Subcommand = async (args, io) => {
   io.out(`ok: ${loadedPlaybooks.playbooks.length} playbooks, ${hosts} hosts`);
   return EXIT_OK;
 };
+
+/**
+ * A service playbook runs only on the hosts of that manager's services, with the service's own
+ * variables over the host's: those are the vars to check it against.
+ */
+function serviceHostVars(
+  inventory: Inventory,
+  manager: ServiceManager,
+): Record<string, { vars: Record<string, string | number> }> {
+  const hosts: Record<string, { vars: Record<string, string | number> }> = {};
+  for (const service of Object.values(inventory.services)) {
+    if (service.manager !== manager) continue;
+    for (const host of service.hosts) {
+      hosts[host] = { vars: { ...(inventory.hosts[host]?.vars ?? {}), ...serviceVars(service) } };
+    }
+  }
+  return hosts;
+}

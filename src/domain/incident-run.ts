@@ -19,6 +19,8 @@ export const IncidentRun = z.object({
    * it ran alone). The phase's diagnosis waits for all of them and covers all their hosts.
    */
   siblings: z.array(z.string()).optional(),
+  /** A run over an upstream service's hosts (inventory `services:`): the service's name. */
+  service: z.string().optional(),
 });
 export type IncidentRun = z.infer<typeof IncidentRun>;
 

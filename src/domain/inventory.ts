@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_PROXY_KIND, ProxyKindName } from "./proxies/registry";
+import { ServiceManager } from "./service-manager";
 
 /**
  * The inventory of the external contract: defaults, hosts (with per-host playbook vars) and
@@ -16,7 +17,70 @@ const connection = {
   knownHosts: z.string().min(1).optional(),
   /** Which proxy runs on the host (absent: apache); it picks the host's playbook. */
   kind: ProxyKindName.optional(),
+  /** The upstream service (a key of `services:`) this proxy forwards to. */
+  upstreamService: name.optional(),
 };
+
+/** systemd unit names, container names, namespaces: what the managers accept, nothing a shell reads. */
+const unitName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,254}$/, "a unit name (letters, digits, _ . @ : -)");
+const containerName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a container name (letters, digits, _ . -)");
+const k8sName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "a Kubernetes name (lower-case letters, digits, -)",
+  );
+const selector = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_./-]+(=|==|!=)[A-Za-z0-9_.-]*(,[A-Za-z0-9_./-]+(=|==|!=)[A-Za-z0-9_.-]*)*$/,
+    "a label selector such as app=web,tier=api",
+  );
+
+const serviceHosts = z.array(name).min(1);
+
+/**
+ * An upstream's service and where to ask about it: the hosts that run it (systemd, docker) or that
+ * hold the kubectl context (kubernetes), and its name for that manager.
+ */
+export const UpstreamService = z.discriminatedUnion("manager", [
+  z.object({ manager: z.literal("systemd"), hosts: serviceHosts, unit: unitName }).strict(),
+  z
+    .object({ manager: z.literal("docker"), hosts: serviceHosts, container: containerName })
+    .strict(),
+  z
+    .object({
+      manager: z.literal("kubernetes"),
+      hosts: serviceHosts,
+      namespace: k8sName,
+      selector,
+      /** The deployment a restart rolls (`kubectl rollout restart deployment/NAME`). */
+      deployment: k8sName,
+    })
+    .strict(),
+]);
+export type UpstreamService = z.infer<typeof UpstreamService>;
+export { ServiceManager };
+
+/** The playbook variables a service's playbook gets from its inventory entry. */
+export function serviceVars(service: UpstreamService): Record<string, string> {
+  switch (service.manager) {
+    case "systemd":
+      return { unit: service.unit };
+    case "docker":
+      return { container: service.container };
+    case "kubernetes":
+      return {
+        namespace: service.namespace,
+        selector: service.selector,
+        deployment: service.deployment,
+      };
+  }
+}
 
 export const InventoryHost = z
   .object({
@@ -32,9 +96,11 @@ export const Inventory = z
     defaults: z.object(connection).strict().default({}),
     hosts: z.record(name, InventoryHost),
     groups: z.record(name, z.array(name)).default({}),
+    services: z.record(name, UpstreamService).default({}),
   })
   .strict()
   .superRefine((inventory, ctx) => {
+    checkServices(inventory, ctx);
     for (const [group, members] of Object.entries(inventory.groups)) {
       if (group === "all") {
         ctx.addIssue({ code: "custom", path: ["groups", group], message: '"all" is built in' });
@@ -52,6 +118,60 @@ export const Inventory = z
     }
   });
 export type Inventory = z.infer<typeof Inventory>;
+
+type InventoryShape = Pick<Inventory, "hosts" | "services" | "defaults">;
+
+/** Every service's hosts are inventory hosts; every `upstreamService` names a service. */
+function checkServices(inventory: InventoryShape, ctx: z.RefinementCtx): void {
+  for (const [service, entry] of Object.entries(inventory.services)) {
+    entry.hosts.forEach((member, index) => {
+      if (!isHost(inventory, member)) {
+        const message = `unknown host "${member}"`;
+        ctx.addIssue({ code: "custom", path: ["services", service, "hosts", index], message });
+      }
+    });
+  }
+  const named: [(string | number)[], string | undefined][] = [
+    [["defaults", "upstreamService"], inventory.defaults.upstreamService],
+    ...Object.entries(inventory.hosts).map(
+      ([host, entry]): [(string | number)[], string | undefined] => [
+        ["hosts", host, "upstreamService"],
+        entry.upstreamService,
+      ],
+    ),
+  ];
+  for (const [path, service] of named) {
+    if (service !== undefined && !Object.hasOwn(inventory.services, service)) {
+      const known = Object.keys(inventory.services).join(", ") || "none";
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown service "${service}"; services: ${known}`,
+      });
+    }
+  }
+}
+
+/** The upstream service a proxy host forwards to: its own `upstreamService:`, else the defaults'. */
+export function hostUpstreamService(inventory: Inventory, host: string): string | undefined {
+  const own = isHost(inventory, host) ? inventory.hosts[host]?.upstreamService : undefined;
+  return own ?? inventory.defaults.upstreamService;
+}
+
+/** The services of one manager that run on a host (inventory `services:`), by name. */
+export function servicesOnHost(
+  inventory: Inventory,
+  host: string,
+  manager: ServiceManager,
+): [string, UpstreamService][] {
+  return Object.entries(inventory.services).filter(
+    ([, service]) => service.manager === manager && service.hosts.includes(host),
+  );
+}
+
+export function findService(inventory: Inventory, service: string): UpstreamService | undefined {
+  return Object.hasOwn(inventory.services, service) ? inventory.services[service] : undefined;
+}
 
 /**
  * Names are looked up among the inventory's own keys only: `constructor`, `toString` or

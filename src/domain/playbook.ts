@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_PROXY_KIND, ParserName, ProxyKindName } from "./proxies/registry";
+import { Cause } from "./cause";
 import { Phase } from "./phase";
+import { ServiceManager } from "./service-manager";
 
 /**
  * The playbook format (playbooks/*.yaml). What to run lives here as data; how it runs (SSH, queue)
@@ -128,6 +130,14 @@ export const RemediationStep = z
     }).strict(),
     /** How long a request for approval stays open (default 10m). */
     approvalExpiresAfter: Duration.optional(),
+    /**
+     * The causes this remediation can help with: it is offered only on hosts diagnosed with one of
+     * them (absent: on every host that is not healthy).
+     */
+    offerFor: z
+      .array(Cause.exclude(["healthy"], { message: "a healthy host needs no remediation" }))
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -155,10 +165,19 @@ export const Playbook = z
     description: z.string().min(1),
     /** The proxy kind the playbook is for (absent: apache); it runs on hosts of that kind only. */
     proxy: ProxyKindName.optional(),
+    /**
+     * A playbook for an upstream's service hosts instead of proxy hosts: the service manager it
+     * speaks (inventory `services:`); the run gets the service's unit, container or pods as vars.
+     */
+    service: ServiceManager.optional(),
     vars: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), VariableSpec).default({}),
     phases: z.partialRecord(Phase, z.array(Step).min(1)),
   })
-  .strict();
+  .strict()
+  .refine((p) => !(p.proxy && p.service), {
+    path: ["service"],
+    message: "a playbook is for proxy hosts (proxy:) or for service hosts (service:), not both",
+  });
 export type Playbook = z.infer<typeof Playbook>;
 
 /** The proxy kind a playbook is for. */
@@ -171,9 +190,11 @@ export function playbookKind(playbook: Pick<Playbook, "proxy">): ProxyKindName {
  * The message names each misfit with its kind, so the responder knows which playbook to use.
  */
 export function kindMismatch(
-  playbook: Pick<Playbook, "id" | "proxy">,
+  playbook: Pick<Playbook, "id" | "proxy" | "service">,
   hosts: readonly { name: string; kind: ProxyKindName }[],
 ): string | null {
+  // A service playbook runs on an upstream's hosts, whatever proxy (if any) they also run.
+  if (playbook.service) return null;
   const kind = playbookKind(playbook);
   const others = hosts.filter((host) => host.kind !== kind);
   if (others.length === 0) return null;

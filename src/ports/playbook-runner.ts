@@ -2,6 +2,7 @@ import type { Phase } from "../domain/phase";
 import type { Playbook, RemediationStep, Step } from "../domain/playbook";
 import type { HostReport, StepResult } from "../domain/step-result";
 import type { ProxyKindName } from "../domain/proxies/registry";
+import type { UpstreamService } from "../domain/inventory";
 import type { HostTarget } from "./remote-executor";
 
 /**
@@ -15,6 +16,8 @@ export interface RunnerHost {
   /** The proxy on the host (inventory `kind:`): it runs its own kind's playbook. */
   kind: ProxyKindName;
   vars: Record<string, string | number>;
+  /** The upstream service the proxy forwards to (inventory `upstreamService:`), if named. */
+  upstreamService?: string;
 }
 
 export interface RunnerHooks {
@@ -37,6 +40,8 @@ export interface RemediationResult {
 
 export interface PlaybookRunner {
   getPlaybook(id: string): Promise<Playbook | null>;
+  /** An upstream service of the inventory's `services:` (absent: the inventory names none). */
+  getService?(name: string): Promise<UpstreamService | null>;
   /** Expands groups and looks hosts up in the inventory; throws on unknown names. */
   resolveHosts(names: readonly string[]): Promise<RunnerHost[]>;
   runHostSteps(

@@ -7,6 +7,7 @@ import {
 } from "../../src/app/lifecycle-deps";
 import { Playbook } from "../../src/domain/playbook";
 import type { RunnerHost } from "../../src/ports/playbook-runner";
+import type { UpstreamService } from "../../src/domain/inventory";
 import type { RemoteExecutor } from "../../src/ports/remote-executor";
 import { FakeChat } from "./fake-chat";
 import {
@@ -104,6 +105,8 @@ export function lifecycleHarness(options: {
   hosts: RunnerHost[];
   playbooks?: Playbook[];
   settings?: Partial<LifecycleSettings>;
+  /** The inventory's upstream services (services:), by name. */
+  services?: Record<string, UpstreamService>;
 }): Harness {
   let now = Date.UTC(2026, 0, 15, 10, 0, 0);
   const clock = {
@@ -142,6 +145,7 @@ export function lifecycleHarness(options: {
         if (unknown.length > 0) throw new Error(`unknown host ${unknown.join(", ")}`);
         return options.hosts.filter((h) => names.includes(h.name));
       },
+      getService: (name) => options.services?.[name] ?? null,
     }),
     settings: {
       ...DEFAULT_SETTINGS,

@@ -56,6 +56,10 @@ export interface HostPaths {
   initLog: string;
   upstreamBehaviour: string;
   upstreamLog: string;
+  /** The upstream's pid, for the lab's systemctl stand-in (systemctl-stand-in.ts). */
+  upstreamPidFile: string;
+  /** The lab's stand-in for systemctl on this host (not systemd; see systemctl-stand-in.ts). */
+  systemctlStandIn: string;
   errorLog: string;
   accessLog: string;
   siteConfig: string;
@@ -99,6 +103,8 @@ export function hostPaths(labDir: string, name: string): HostPaths {
     initLog: join(root, "init.log"),
     upstreamBehaviour: join(root, "upstream.behaviour"),
     upstreamLog: join(root, "upstream.log"),
+    upstreamPidFile: join(root, "upstream.pid"),
+    systemctlStandIn: join(root, "lab-systemctl"),
     errorLog: join(logDir, "error.log"),
     accessLog: join(logDir, "access.log"),
     siteConfig: join(apacheDir, "sites-available", "lab-proxy.conf"),

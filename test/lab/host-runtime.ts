@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "./errors";
 import { UPSTREAM_PORT, hostPaths, proxyPidFiles } from "./host-files";
@@ -66,7 +66,9 @@ export function startUpstream(labDir: string, host: HostState): number {
     paths.upstreamBehaviour,
     host.name,
   ];
-  return spawnLogged(process.execPath, args, labEnv(labDir, host.name), paths.upstreamLog).pid;
+  const { pid } = spawnLogged(process.execPath, args, labEnv(labDir, host.name), paths.upstreamLog);
+  writeFileSync(paths.upstreamPidFile, `${pid}\n`);
+  return pid;
 }
 
 export async function stopUpstream(labDir: string, host: HostState): Promise<void> {

@@ -27,6 +27,7 @@ import {
   waitHostReady,
 } from "./host-runtime";
 import { inventoryYaml } from "./inventory";
+import { systemctlStandIn } from "./systemctl-stand-in";
 import { generateKey, knownHostsFile } from "./keys";
 import { PROXY_KINDS, isLabMode, type LabMode, type ProxyKind } from "./modes";
 import { preflight } from "./preflight";
@@ -93,6 +94,8 @@ export interface LabHost {
   readonly proxyUrl: string;
   /** The upstream as the host's Apache names it (resolves only inside the host). */
   readonly upstreamUrl: string;
+  /** The lab's stand-in for systemctl on this host (supervises its upstream; not systemd). */
+  readonly systemctl: string;
 }
 
 export interface HostStatus {
@@ -329,6 +332,7 @@ export class Lab {
       accessLog: logs.accessLog,
       proxyUrl: `http://${host.address}/api/`,
       upstreamUrl: `http://${upstreamName(host.name)}:${UPSTREAM_PORT}/`,
+      systemctl: paths.systemctlStandIn,
     };
   }
 }
@@ -404,6 +408,20 @@ async function writeLabFiles(state: LabState): Promise<void> {
     }),
   );
   writeFileSync(join(state.dir, UPSTREAM_SCRIPT), UPSTREAM_SERVER_SOURCE);
+  for (const host of state.hosts) {
+    const paths = hostPaths(state.dir, host.name);
+    const standIn = systemctlStandIn({
+      nodePath: process.execPath,
+      upstreamScript: join(state.dir, UPSTREAM_SCRIPT),
+      address: host.address,
+      port: UPSTREAM_PORT,
+      behaviourFile: paths.upstreamBehaviour,
+      hostName: host.name,
+      upstreamLog: paths.upstreamLog,
+      pidFile: paths.upstreamPidFile,
+    });
+    writeFileSync(paths.systemctlStandIn, standIn, { mode: 0o755 });
+  }
   writeKindScripts(state.dir);
 }
 

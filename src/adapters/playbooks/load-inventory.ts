@@ -3,6 +3,7 @@ import {
   Inventory,
   hostKind,
   hostTarget,
+  hostUpstreamService,
   selectHosts,
   type InventoryTarget,
 } from "../../domain/inventory";
@@ -14,6 +15,8 @@ export interface InventoryHostEntry {
   target: InventoryTarget;
   kind: ProxyKindName;
   vars: Record<string, string | number>;
+  /** The upstream service the proxy forwards to (inventory `upstreamService:`), if named. */
+  upstreamService?: string;
 }
 
 /** Loads inventory.yml (the CONTRACT format); errors as `file: path.to.field: message`. */
@@ -35,10 +38,14 @@ export function resolveInventoryHosts(
   selection: readonly string[],
   home = homedir(),
 ): InventoryHostEntry[] {
-  return selectHosts(inventory, selection).map((name) => ({
-    name,
-    target: hostTarget(inventory, name, home),
-    kind: hostKind(inventory, name),
-    vars: inventory.hosts[name]?.vars ?? {},
-  }));
+  return selectHosts(inventory, selection).map((name) => {
+    const upstreamService = hostUpstreamService(inventory, name);
+    return {
+      name,
+      target: hostTarget(inventory, name, home),
+      kind: hostKind(inventory, name),
+      vars: inventory.hosts[name]?.vars ?? {},
+      ...(upstreamService ? { upstreamService } : {}),
+    };
+  });
 }

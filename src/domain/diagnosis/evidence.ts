@@ -31,6 +31,10 @@ export interface HostEvidence {
   upstreamFailed: boolean;
   /** Did any step that tells about traffic (logs, probes) produce output we could read? */
   sawTraffic: boolean;
+  /** Service manager lines saying the upstream's service runs (src/domain/services/). */
+  serviceRunning: string[];
+  /** Service manager lines that tell nothing about the service (no systemd, no daemon, no cluster). */
+  serviceUnknown: string[];
   /**
    * What a config step showed that means something only beside another step's evidence, by name
    * (e.g. `haproxy-server-ssl` → the server line): a proxy kind's `refine` reads them.
@@ -57,6 +61,8 @@ export function emptyEvidence(): HostEvidence {
     upstreamAnswered: false,
     upstreamFailed: false,
     sawTraffic: false,
+    serviceRunning: [],
+    serviceUnknown: [],
     facts: new Map(),
   };
 }

@@ -1,6 +1,7 @@
 import { Cause } from "../cause";
 import { Diagnosis, Finding } from "../step-result";
 import { DEFAULT_PROXY_KIND, ProxyKindName, proxyKind } from "../proxies/registry";
+import type { ServiceManager } from "../service-manager";
 import { causePhrase } from "./cause-phrase";
 import { upstreamsNamedIn } from "./upstream-named";
 
@@ -8,9 +9,13 @@ export interface FleetHostReport {
   host: string;
   /** The host's proxy kind (absent: Apache): recommendations speak that proxy's words. */
   kind?: ProxyKindName;
+  /** Set when the report is of an upstream's service checks, not of a proxy. */
+  service?: { name: string; manager: ServiceManager };
   reachable: boolean;
   findings: Finding[];
 }
+
+type ServiceTag = NonNullable<FleetHostReport["service"]>;
 
 /** Secondary findings this sure are worth naming next to the main cause (e.g. a broken config). */
 const SECONDARY_CONFIDENCE = 0.5;
@@ -129,8 +134,49 @@ function sentenceFor(group: CauseGroup): string {
   return `${listHosts(group.hosts)}: ${phraseFor(group)}${about}.`;
 }
 
-/** One recommendation per kind among the group's hosts, each in that proxy's words. */
-function recommendationFor(group: CauseGroup, upstream: string): string {
+/**
+ * One recommendation per kind among the group's proxy hosts, each in that proxy's words, then one
+ * per upstream service whose own checks found it down there.
+ */
+function recommendationFor(
+  group: CauseGroup,
+  upstream: string,
+  services: ReadonlyMap<string, ServiceTag>,
+): string {
+  const onServiceHosts = [...services.entries()].filter(([host]) => group.hosts.includes(host));
+  const proxies = withoutHosts(group, services);
+  const words = proxies.hosts.length > 0 ? proxyRecommendation(proxies, upstream) : "";
+  const down = group.cause === "upstream_refused" ? serviceAdvice(onServiceHosts) : "";
+  return [words, down].filter(Boolean).join(" ");
+}
+
+/** The group without the hosts that only ran service checks. */
+function withoutHosts(group: CauseGroup, services: ReadonlyMap<string, ServiceTag>): CauseGroup {
+  const keep = group.hosts.map((host) => !services.has(host));
+  return {
+    ...group,
+    hosts: group.hosts.filter((_, i) => keep[i]),
+    kinds: group.kinds.filter((_, i) => keep[i]),
+  };
+}
+
+/** "The upstream service checkout (systemd on app-1) is down: restart it …", per service. */
+function serviceAdvice(hosts: readonly [string, ServiceTag][]): string {
+  const byService = new Map<string, { tag: ServiceTag; hosts: string[] }>();
+  for (const [host, tag] of hosts) {
+    const entry = byService.get(tag.name) ?? { tag, hosts: [] };
+    entry.hosts.push(host);
+    byService.set(tag.name, entry);
+  }
+  return [...byService.values()]
+    .map(
+      ({ tag, hosts: on }) =>
+        `The upstream service ${tag.name} (${tag.manager} on ${listHosts(on)}) is not running: restart it (upstream-${tag.manager}'s restart, after approval), then see the proxies' 502s stop.`,
+    )
+    .join(" ");
+}
+
+function proxyRecommendation(group: CauseGroup, upstream: string): string {
   const kinds = hostsByKind(group);
   if (kinds.length === 1) {
     const [kind, hosts] = kinds[0] ?? [DEFAULT_PROXY_KIND, group.hosts];
@@ -184,8 +230,19 @@ export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
     cause: main.cause,
     hosts: main.hosts,
     summary,
-    recommendation: recommendationFor(main, upstream),
+    recommendation: recommendationFor(main, upstream, serviceOnlyHosts(reached)),
   };
   if (others.length) diagnosis.others = others.map((g) => ({ cause: g.cause, hosts: g.hosts }));
   return diagnosis;
+}
+
+/**
+ * Hosts whose only report is an upstream service's checks: a host that also runs a proxy of the
+ * incident (the service beside its proxy) is spoken of as the proxy.
+ */
+function serviceOnlyHosts(reports: readonly FleetHostReport[]): Map<string, ServiceTag> {
+  const proxies = new Set(reports.filter((r) => !r.service).map((r) => r.host));
+  const services = new Map<string, ServiceTag>();
+  for (const r of reports) if (r.service && !proxies.has(r.host)) services.set(r.host, r.service);
+  return services;
 }

@@ -156,7 +156,7 @@ function trafficVerdict(evidence: HostEvidence): Finding | null {
     const lines = [...unexplained.slice(-2).reverse(), ...(access?.samples ?? [])];
     return { cause: "unknown", evidence: lines.slice(0, MAX_EVIDENCE), confidence: 0.3 };
   }
-  if (!evidence.sawTraffic) return null;
+  if (!evidence.sawTraffic) return serviceVerdict(evidence);
   const summary = access
     ? `${access.total} ${access.total === 1 ? "request" : "requests"} in the window, none answered 502/503/504`
     : "no proxy errors in the window";
@@ -165,5 +165,25 @@ function trafficVerdict(evidence: HostEvidence): Finding | null {
     cause: "healthy",
     evidence: [summary, ...answered],
     confidence: evidence.upstreamAnswered ? 0.9 : 0.6,
+  };
+}
+
+/**
+ * A host that only ran service checks (an upstream's service host): its service runs, or its
+ * manager could not tell (unknown, with what the manager printed), or nothing was read.
+ */
+function serviceVerdict(evidence: HostEvidence): Finding | null {
+  if (evidence.serviceUnknown.length > 0) {
+    return {
+      cause: "unknown",
+      evidence: evidence.serviceUnknown.slice(0, MAX_EVIDENCE),
+      confidence: 0.2,
+    };
+  }
+  if (evidence.serviceRunning.length === 0) return null;
+  return {
+    cause: "healthy",
+    evidence: evidence.serviceRunning.slice(0, MAX_EVIDENCE),
+    confidence: 0.8,
   };
 }

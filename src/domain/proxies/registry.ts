@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EvidenceReader } from "../diagnosis/evidence";
 import { sharedReaders } from "../diagnosis/shared-readers";
+import { serviceReaders } from "../services/readers";
 import { apache } from "./apache";
 import { haproxy } from "./haproxy";
 import { nginx } from "./nginx";
@@ -25,10 +26,14 @@ export function proxyKind(name: ProxyKindName): ProxyKind {
   return byName[name];
 }
 
-/** Every reader by its `parse:` name: the shared probes, then each kind's own (kind-prefixed). */
+/**
+ * Every reader by its `parse:` name: the shared probes, the upstream services' managers, then each
+ * kind's own (kind-prefixed).
+ */
 const readers: Readonly<Record<string, EvidenceReader>> = Object.assign(
   {},
   sharedReaders,
+  serviceReaders,
   ...proxyKindList.map((kind) => kind.readers),
 );
 

@@ -1,4 +1,10 @@
-import { Inventory, hostTarget, selectHosts } from "../../../src/domain/inventory";
+import {
+  Inventory,
+  hostTarget,
+  hostUpstreamService,
+  selectHosts,
+  serviceVars,
+} from "../../../src/domain/inventory";
 
 const inventory = Inventory.parse({
   defaults: { user: "ops", privateKey: "~/.ssh/id_ed25519", knownHosts: "~/.ssh/known_hosts" },
@@ -82,5 +88,63 @@ describe("inventory lookups by name", () => {
     expect(selectHosts(own, ["constructor"])).toEqual(["constructor"]);
     expect(selectHosts(own, ["toString"])).toEqual(["b"]);
     expect(hostTarget(own, "constructor", "/h").address).toBe("127.0.0.1");
+  });
+});
+
+describe("inventory services", () => {
+  const base = {
+    hosts: {
+      "proxy-1": { address: "127.0.0.11", upstreamService: "app" },
+      "app-1": { address: "127.0.0.21" },
+    },
+  };
+
+  it("accepts a service per manager and tells each proxy its upstream service", () => {
+    const parsed = Inventory.parse({
+      ...base,
+      defaults: { upstreamService: "pods" },
+      hosts: { ...base.hosts, "proxy-2": { address: "127.0.0.12" } },
+      services: {
+        app: { hosts: ["app-1"], manager: "systemd", unit: "app.service" },
+        box: { hosts: ["app-1"], manager: "docker", container: "app" },
+        pods: {
+          hosts: ["app-1"],
+          manager: "kubernetes",
+          namespace: "web",
+          selector: "app=web",
+          deployment: "web",
+        },
+      },
+    });
+    expect(hostUpstreamService(parsed, "proxy-1")).toBe("app");
+    expect(hostUpstreamService(parsed, "proxy-2")).toBe("pods");
+    expect(serviceVars(parsed.services.pods!)).toEqual({
+      namespace: "web",
+      selector: "app=web",
+      deployment: "web",
+    });
+  });
+
+  it("refuses unknown hosts and services with the field that names them", () => {
+    const result = Inventory.safeParse({
+      ...base,
+      hosts: { ...base.hosts, "proxy-2": { address: "127.0.0.12", upstreamService: "nope" } },
+      services: { app: { hosts: ["app-9"], manager: "systemd", unit: "app.service" } },
+    });
+    expect(result.success).toBe(false);
+    const issues = result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'services.app.hosts.0: unknown host "app-9"',
+        'hosts.proxy-2.upstreamService: unknown service "nope"; services: app',
+      ]),
+    );
+  });
+
+  it("refuses a unit name a shell would read and a manager it does not know", () => {
+    const bad = (service: object) =>
+      Inventory.safeParse({ ...base, services: { app: { hosts: ["app-1"], ...service } } }).success;
+    expect(bad({ manager: "systemd", unit: "app;reboot" })).toBe(false);
+    expect(bad({ manager: "runit", unit: "app" })).toBe(false);
   });
 });

@@ -52,7 +52,7 @@ describe("loading playbooks and inventory from YAML", () => {
     const { inventory, errors } = await loadInventory(path);
     expect(errors).toEqual([]);
     const [host] = resolveInventoryHosts(
-      inventory ?? { defaults: {}, hosts: {}, groups: {} },
+      inventory ?? { defaults: {}, hosts: {}, groups: {}, services: {} },
       ["edge"],
       "/home/op",
     );
