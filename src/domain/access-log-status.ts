@@ -19,6 +19,7 @@ const MINUTE = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2})$/;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const CLOSE_BRACKET = 93;
+const DOT = 46;
 
 /**
  * Calls `visit` with the time and status of each access-log line of `output`, in order; lines
@@ -51,8 +52,13 @@ function statusAt(
   times: Map<string, number>,
 ): LineStatus | null {
   // A one-character search: V8 finds it many times faster than the two characters " [".
-  const open = text.indexOf("[", from) - 1;
+  let open = text.indexOf("[", from) - 1;
+  // HAProxy's lines through syslog start with `haproxy[PID]:`; the request's date is the next one.
+  if (open >= from && text.charCodeAt(open) !== 32) open = text.indexOf("[", open + 2) - 1;
   if (open < from || open + 31 > to || text.charCodeAt(open) !== 32) return null;
+  if (text.charCodeAt(open + 26) === CLOSE_BRACKET && text.charCodeAt(open + 22) === DOT) {
+    return haproxyStatus(text.slice(open, to), times);
+  }
   if (text.charCodeAt(open + 28) !== CLOSE_BRACKET) return null;
   if (text.charCodeAt(open + 30) !== QUOTE) return null;
   // Lines come about one a second: each minute is converted once, seconds and zone added.
@@ -75,6 +81,31 @@ function statusAt(
   if (close < 0 || close + 5 >= to || text.charCodeAt(close + 1) !== 32) return null;
   const status = statusDigits(text, close + 2);
   return status === null ? null : { timeMs, status };
+}
+
+/**
+ * HAProxy's request lines (option httplog) carry the accept date with milliseconds and no zone,
+ * then frontend, backend/server, the timers and the status:
+ *
+ *   … haproxy[13043]: 127.0.0.1:49168 [03/Dec/2026:10:42:09.747] f app/s1 0/0/-1/-1/3006 503 217 …
+ *
+ * The date is the host's local time; like the log's own syslog prefix it is read as written.
+ */
+const HAPROXY_REQUEST =
+  /^ \[(\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}):(\d{2})\.\d{3}\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (\d{3}) /;
+
+function haproxyStatus(fromBracket: string, times: Map<string, number>): LineStatus | null {
+  const m = HAPROXY_REQUEST.exec(fromBracket);
+  if (!m) return null;
+  const minute = m[1] ?? "";
+  let minuteMs = times.get(minute);
+  if (minuteMs === undefined) {
+    const parsed = minuteTime(minute);
+    if (parsed === null) return null;
+    minuteMs = parsed;
+    times.set(minute, minuteMs);
+  }
+  return { timeMs: minuteMs + Number(m[2]) * 1000, status: Number(m[3]) };
 }
 
 function twoDigits(text: string, at: number, maxTens: number): number | null {

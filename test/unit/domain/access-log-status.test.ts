@@ -47,3 +47,17 @@ describe("the time and status of access-log lines, for the page's 5xx chart", ()
     expect(requestsPerMinute(errors)).toEqual([]);
   });
 });
+
+describe("HAProxy's request lines", () => {
+  it("count by the accept date and status, through rsyslog's prefix, events left out", () => {
+    const output = [
+      "clock: 1796294540 +0000",
+      'Dec  3 10:42:09 proxy-3 haproxy[13043]: 127.0.0.1:49168 [03/Dec/2026:10:42:09.747] lab_proxy lab_upstream/upstream 0/0/-1/-1/3006 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /api/ HTTP/1.1"',
+      'Dec  3 10:42:50 proxy-3 haproxy[13043]: 127.0.0.1:49170 [03/Dec/2026:10:42:50.001] lab_proxy lab_upstream/upstream 0/0/0/7/7 200 175 - - ---- 1/1/0/0/0 0/0 "GET /api/ HTTP/1.1"',
+      "Dec  3 10:43:01 proxy-3 haproxy[13043]: backend lab_upstream has no server available!",
+    ].join("\n");
+    expect(requestsPerMinute(output)).toEqual([
+      { at: Date.UTC(2026, 11, 3, 10, 42), requests: 2, errors: 1 },
+    ]);
+  });
+});
