@@ -42,7 +42,13 @@ export type CommandOutcome =
   | { kind: "help"; text: string }
   | { kind: "outside-incident"; text: string }
   | { kind: "declared"; incident: Incident; runSkipped: string | null }
-  | { kind: "started"; playbook: string; hosts: string[] }
+  | {
+      kind: "started";
+      playbook: string;
+      hosts: string[];
+      /** Hosts of the incident of another proxy kind than the playbook's. */
+      leftOut: { name: string; kind: string }[];
+    }
   | { kind: "noted" }
   | { kind: "resolved"; incident: Incident }
   | { kind: "current-status"; view: TimelineView }
@@ -88,7 +94,7 @@ export async function handleIncidentCommand(
           ...(command.hosts.length > 0 ? { hosts: command.hosts } : {}),
           by,
         }),
-        ({ hosts }) => ({ kind: "started", playbook: command.playbook, hosts }),
+        ({ hosts, leftOut }) => ({ kind: "started", playbook: command.playbook, hosts, leftOut }),
       );
     case "status":
       if (command.text === null) {

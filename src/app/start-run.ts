@@ -38,6 +38,8 @@ export interface StartedRuns {
   runId: string;
   hosts: string[];
   runs: { runId: string; playbook: string; hosts: string[] }[];
+  /** The incident's hosts a named playbook does not fit (another kind), so not run on. */
+  leftOut: { name: string; kind: ProxyKindName }[];
 }
 
 interface RunPart {
@@ -87,7 +89,11 @@ export async function startRun(
   }
   const first = runs[0];
   if (!first) return fail("invalid-input", `Nothing to run in the ${input.phase} phase.`);
-  return succeed({ runId: first.runId, hosts: runs.flatMap((r) => r.hosts), runs });
+  const all = new Set(runs.flatMap((r) => r.hosts));
+  const leftOut = resolved.value
+    .filter((h) => !all.has(h.name))
+    .map((h) => ({ name: h.name, kind: h.kind }));
+  return succeed({ runId: first.runId, hosts: [...all], runs, leftOut });
 }
 
 async function resolve(

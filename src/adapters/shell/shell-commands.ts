@@ -67,7 +67,7 @@ function commandText(result: Exclude<CommandOutcome, { kind: "timeline" }>): str
         (result.runSkipped ? `; checks not started: ${result.runSkipped}` : "")
       );
     case "started":
-      return `Started ${result.playbook} on ${result.hosts.join(", ")}`;
+      return `Started ${result.playbook} on ${result.hosts.join(", ")}${result.leftOut.length ? `; not on ${result.leftOut.map((h) => `${h.name} (${h.kind})`).join(", ")}: each runs its own kind's playbook` : ""}`;
     case "noted":
       return "Noted.";
     case "resolved":

@@ -84,7 +84,7 @@ async function renderCommand(
     }
     case "started":
       return {
-        text: `Started \`${result.playbook}\` on ${escapeMrkdwn(result.hosts.join(", "))}.`,
+        text: `Started \`${result.playbook}\` on ${escapeMrkdwn(result.hosts.join(", "))}.${escapeMrkdwn(leftOutNote(result.leftOut))}`,
       };
     case "noted":
       return { text: "Noted in the timeline." };
@@ -146,4 +146,11 @@ function listReply(incidents: Incident[]): Reply {
 
 function refusal(message: string): Reply {
   return { text: `:no_entry_sign: ${escapeMrkdwn(message)}` };
+}
+
+/** Which of the incident's hosts a playbook of another proxy kind did not run on. */
+function leftOutNote(leftOut: readonly { name: string; kind: string }[]): string {
+  if (leftOut.length === 0) return "";
+  const named = leftOut.map((h) => `${h.name} (${h.kind})`).join(", ");
+  return ` Not on ${named}: each runs its own kind's playbook.`;
 }

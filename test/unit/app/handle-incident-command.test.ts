@@ -71,7 +71,12 @@ describe("handleIncidentCommand", () => {
       channel,
       command: parsed("run lifecycle-test short-term hosts:proxy-2"),
     });
-    expect(result).toEqual({ kind: "started", playbook: "lifecycle-test", hosts: ["proxy-2"] });
+    expect(result).toEqual({
+      kind: "started",
+      playbook: "lifecycle-test",
+      hosts: ["proxy-2"],
+      leftOut: [],
+    });
   });
 
   it("returns the current status, the timeline and the open incidents as views to render", async () => {

@@ -150,6 +150,9 @@ describe("a mixed fleet", () => {
       playbook: "nginx-test",
       by: "U-DECL",
     });
-    expect(onIncident).toMatchObject({ ok: true, value: { hosts: ["edge-1"] } });
+    expect(onIncident).toMatchObject({
+      ok: true,
+      value: { hosts: ["edge-1"], leftOut: [{ name: "web-1", kind: "apache" }] },
+    });
   });
 });
