@@ -23,8 +23,6 @@ const SECONDARY_CONFIDENCE = 0.5;
 interface CauseGroup {
   cause: Cause;
   hosts: string[];
-  /** Each host's kind, in host order. */
-  kinds: ProxyKindName[];
   evidence: string[];
   confidence: number;
 }
@@ -44,14 +42,10 @@ function groupByCause(reports: readonly FleetHostReport[]): {
     const group = into.get(finding.cause) ?? {
       cause: finding.cause,
       hosts: [],
-      kinds: [],
       evidence: [],
       confidence: 0,
     };
-    if (!group.hosts.includes(report.host)) {
-      group.hosts.push(report.host);
-      group.kinds.push(report.kind ?? DEFAULT_PROXY_KIND);
-    }
+    if (!group.hosts.includes(report.host)) group.hosts.push(report.host);
     group.evidence.push(...finding.evidence);
     group.confidence = Math.max(group.confidence, finding.confidence);
     into.set(finding.cause, group);
@@ -91,14 +85,9 @@ function mergeByCause(groups: readonly CauseGroup[]): CauseGroup[] {
   const merged = new Map<Cause, CauseGroup>();
   for (const group of groups) {
     const seen = merged.get(group.cause);
-    if (!seen) {
-      merged.set(group.cause, { ...group, hosts: [...group.hosts], kinds: [...group.kinds] });
-    } else {
-      group.hosts.forEach((host, i) => {
-        if (seen.hosts.includes(host)) return;
-        seen.hosts.push(host);
-        seen.kinds.push(group.kinds[i] ?? DEFAULT_PROXY_KIND);
-      });
+    if (!seen) merged.set(group.cause, { ...group, hosts: [...group.hosts] });
+    else {
+      seen.hosts.push(...group.hosts.filter((h) => !seen.hosts.includes(h)));
       seen.evidence.push(...group.evidence);
       seen.confidence = Math.max(seen.confidence, group.confidence);
     }
@@ -111,27 +100,38 @@ function listHosts(hosts: readonly string[]): string {
   return `${hosts.slice(0, -1).join(", ")} and ${hosts[hosts.length - 1]}`;
 }
 
-/** The hosts of a group per kind, kinds in order of first appearance. */
-function hostsByKind(group: CauseGroup): [ProxyKindName, string[]][] {
+/** Each host's proxy kind; a host that runs a proxy and an upstream service is its proxy's. */
+type KindOf = ReadonlyMap<string, ProxyKindName>;
+
+function kindsOf(reports: readonly FleetHostReport[]): KindOf {
+  const kinds = new Map<string, ProxyKindName>();
+  const proxiesFirst = [...reports.filter((r) => !r.service), ...reports.filter((r) => r.service)];
+  for (const r of proxiesFirst)
+    if (!kinds.has(r.host)) kinds.set(r.host, r.kind ?? DEFAULT_PROXY_KIND);
+  return kinds;
+}
+
+/** Hosts per kind, kinds in order of first appearance. */
+function hostsByKind(hosts: readonly string[], kindOf: KindOf): [ProxyKindName, string[]][] {
   const byKind = new Map<ProxyKindName, string[]>();
-  group.hosts.forEach((host, i) => {
-    const kind = group.kinds[i] ?? DEFAULT_PROXY_KIND;
+  for (const host of hosts) {
+    const kind = kindOf.get(host) ?? DEFAULT_PROXY_KIND;
     byKind.set(kind, [...(byKind.get(kind) ?? []), host]);
-  });
+  }
   return [...byKind.entries()];
 }
 
 /** A kind's own words when the whole group is of that kind, else words that fit every kind. */
-function phraseFor(group: CauseGroup): string {
-  const kinds = hostsByKind(group);
+function phraseFor(group: CauseGroup, kindOf: KindOf): string {
+  const kinds = hostsByKind(group.hosts, kindOf);
   const only = kinds.length === 1 ? kinds[0]?.[0] : undefined;
   return (only && proxyKind(only).causePhrases[group.cause]) ?? causePhrase[group.cause];
 }
 
-function sentenceFor(group: CauseGroup): string {
+function sentenceFor(group: CauseGroup, kindOf: KindOf): string {
   const upstreams = upstreamsNamedIn(group.evidence);
   const about = upstreams.length ? ` (${upstreams.slice(0, 3).join(", ")})` : "";
-  return `${listHosts(group.hosts)}: ${phraseFor(group)}${about}.`;
+  return `${listHosts(group.hosts)}: ${phraseFor(group, kindOf)}${about}.`;
 }
 
 /**
@@ -142,22 +142,14 @@ function recommendationFor(
   group: CauseGroup,
   upstream: string,
   services: ReadonlyMap<string, ServiceTag>,
+  kindOf: KindOf,
 ): string {
   const onServiceHosts = [...services.entries()].filter(([host]) => group.hosts.includes(host));
-  const proxies = withoutHosts(group, services);
-  const words = proxies.hosts.length > 0 ? proxyRecommendation(proxies, upstream) : "";
+  const proxies = group.hosts.filter((host) => !services.has(host));
+  const words =
+    proxies.length > 0 ? proxyRecommendation(group.cause, proxies, upstream, kindOf) : "";
   const down = group.cause === "upstream_refused" ? serviceAdvice(onServiceHosts) : "";
   return [words, down].filter(Boolean).join(" ");
-}
-
-/** The group without the hosts that only ran service checks. */
-function withoutHosts(group: CauseGroup, services: ReadonlyMap<string, ServiceTag>): CauseGroup {
-  const keep = group.hosts.map((host) => !services.has(host));
-  return {
-    ...group,
-    hosts: group.hosts.filter((_, i) => keep[i]),
-    kinds: group.kinds.filter((_, i) => keep[i]),
-  };
 }
 
 /** "The upstream service checkout (systemd on app-1) is down: restart it …", per service. */
@@ -176,16 +168,21 @@ function serviceAdvice(hosts: readonly [string, ServiceTag][]): string {
     .join(" ");
 }
 
-function proxyRecommendation(group: CauseGroup, upstream: string): string {
-  const kinds = hostsByKind(group);
+function proxyRecommendation(
+  cause: Cause,
+  proxies: readonly string[],
+  upstream: string,
+  kindOf: KindOf,
+): string {
+  const kinds = hostsByKind(proxies, kindOf);
   if (kinds.length === 1) {
-    const [kind, hosts] = kinds[0] ?? [DEFAULT_PROXY_KIND, group.hosts];
-    return proxyKind(kind).recommendation(group.cause, listHosts(hosts), upstream);
+    const [kind, hosts] = kinds[0] ?? [DEFAULT_PROXY_KIND, proxies];
+    return proxyKind(kind).recommendation(cause, listHosts(hosts), upstream);
   }
   return kinds
     .map(([kind, hosts]) => {
       const { title, recommendation } = proxyKind(kind);
-      return `${title} (${listHosts(hosts)}): ${recommendation(group.cause, listHosts(hosts), upstream)}`;
+      return `${title} (${listHosts(hosts)}): ${recommendation(cause, listHosts(hosts), upstream)}`;
     })
     .join(" ");
 }
@@ -225,12 +222,13 @@ export function diagnoseFleet(reports: readonly FleetHostReport[]): Diagnosis {
     ...secondary.filter((g) => g.cause !== main.cause),
   ]);
   const upstream = upstreamsNamedIn(main.evidence)[0] ?? "the upstream";
-  const summary = [main, ...others].map(sentenceFor).join(" ") + missing;
+  const kindOf = kindsOf(reached);
+  const summary = [main, ...others].map((g) => sentenceFor(g, kindOf)).join(" ") + missing;
   const diagnosis: Diagnosis = {
     cause: main.cause,
     hosts: main.hosts,
     summary,
-    recommendation: recommendationFor(main, upstream, serviceOnlyHosts(reached)),
+    recommendation: recommendationFor(main, upstream, serviceOnlyHosts(reached), kindOf),
   };
   if (others.length) diagnosis.others = others.map((g) => ({ cause: g.cause, hosts: g.hosts }));
   return diagnosis;
