@@ -2,7 +2,7 @@ import { primaryCause } from "../domain/diagnosis";
 import { BOT } from "../domain/incident";
 import type { IncidentRun } from "../domain/incident-run";
 import { remediationsToOffer } from "../domain/remediation-choice";
-import { hostWasReachable, type Diagnosis, type HostReport } from "../domain/step-result";
+import { hostWasReachable, type Diagnosis } from "../domain/step-result";
 import { refinementOf } from "../domain/triage";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
@@ -11,7 +11,7 @@ import {
   evidenceOf,
   groupDiagnosis,
   groupIdOf,
-  groupMember,
+  collectGroup,
   observeFirstDiagnosis,
   perHostCause,
   triageDiagnosisKey,
@@ -41,10 +41,8 @@ export async function concludeRun(deps: LifecycleDeps, run: IncidentRun): Promis
     details: { runId: run.runId, playbook: run.playbook, phase: run.phase },
   });
   if (!group || !diagnosis || diagnosis.cause === "healthy") return;
-  const restartOffered = await servicesToRestart(deps, group);
-  for (const member of group) {
-    await requestRemediations(deps, member.run, member.reports, restartOffered);
-  }
+  const restartOffered = servicesToRestart(group);
+  for (const member of group) await requestRemediations(deps, member, restartOffered);
 }
 
 /**
@@ -83,17 +81,8 @@ async function diagnoseGroup(
 }
 
 /** Every run of the group with its reports, or null while one of them still has hosts running. */
-async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
-  const group: GroupMember[] = [];
-  for (const runId of run.siblings ?? [run.runId]) {
-    const member = runId === run.runId ? run : await deps.runs.getRun(runId);
-    if (!member) continue;
-    const reports = await deps.runs.hostReports(runId);
-    if (reports.length < member.hosts.length) return null;
-    const playbook = await deps.runner.getPlaybook(member.playbook);
-    group.push(groupMember(member, playbook, reports));
-  }
-  return group;
+function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
+  return collectGroup(deps, run, (member) => deps.runs.hostReports(member.runId));
 }
 
 /**
@@ -104,13 +93,11 @@ async function finishedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<Gro
  */
 async function requestRemediations(
   deps: LifecycleDeps,
-  run: IncidentRun,
-  reports: HostReport[],
+  { run, playbook, reports }: GroupMember,
   restartOffered: ReadonlySet<string>,
 ): Promise<void> {
   const reached = reports.filter((r) => hostWasReachable(r));
   if (reached.length === 0) return;
-  const playbook = await deps.runner.getPlaybook(run.playbook);
   const resolved = run.service ? [] : await deps.runner.resolveHosts(reached.map((r) => r.host));
   const hosts = reached.map((r) => {
     const upstreamService = resolved.find((h) => h.name === r.host)?.upstreamService;
@@ -133,14 +120,10 @@ async function requestRemediations(
 }
 
 /** The services of the group whose own run found them down and offers a remediation for it. */
-async function servicesToRestart(
-  deps: LifecycleDeps,
-  group: readonly GroupMember[],
-): Promise<Set<string>> {
+function servicesToRestart(group: readonly GroupMember[]): Set<string> {
   const offered = new Set<string>();
-  for (const { run, reports } of group) {
+  for (const { run, playbook, reports } of group) {
     if (!run.service) continue;
-    const playbook = await deps.runner.getPlaybook(run.playbook);
     const hosts = reports
       .filter((r) => hostWasReachable(r))
       .map((r) => ({ host: r.host, cause: primaryCause(r.findings) }));

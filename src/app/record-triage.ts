@@ -66,6 +66,8 @@ export function triageDiagnosisKey(groupId: string): string {
 
 export interface GroupMember {
   run: IncidentRun;
+  /** The run's playbook, read once for the group (null if it is gone from the catalog). */
+  playbook: Playbook | null;
   kind: ProxyKindName | undefined;
   /** The upstream service a service run checked, and its manager. */
   service?: { name: string; manager: ServiceManager };
@@ -81,25 +83,36 @@ export function groupMember(
   const kind = playbook ? playbookKind(playbook) : undefined;
   const manager = playbook?.service;
   const service = run.service && manager ? { name: run.service, manager } : undefined;
-  return { run, kind, reports, ...(service ? { service } : {}) };
+  return { run, playbook, kind, reports, ...(service ? { service } : {}) };
 }
 
-/** Each run's triage reports (final ones for a run without triage), or null while one is short. */
-async function triagedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
+/**
+ * Every run of `run`'s group (one per proxy kind and service) with the reports `reportsOf` reads
+ * for it, or null while one of them still has hosts to report.
+ */
+export async function collectGroup(
+  deps: LifecycleDeps,
+  run: IncidentRun,
+  reportsOf: (member: IncidentRun, playbook: Playbook | null) => Promise<HostReport[]>,
+): Promise<GroupMember[] | null> {
   const group: GroupMember[] = [];
   for (const runId of run.siblings ?? [run.runId]) {
     const member = runId === run.runId ? run : await deps.runs.getRun(runId);
     if (!member) continue;
     const playbook = await deps.runner.getPlaybook(member.playbook);
-    const steps = playbook?.phases[member.phase] ?? [];
-    const hasTriage = triageOrder(steps).triage.length > 0;
-    const reports = hasTriage
-      ? await deps.runs.triageReports(runId)
-      : await deps.runs.hostReports(runId);
+    const reports = await reportsOf(member, playbook);
     if (reports.length < member.hosts.length) return null;
     group.push(groupMember(member, playbook, reports));
   }
   return group;
+}
+
+/** Each run's triage reports (final ones for a run without triage), or null while one is short. */
+async function triagedGroup(deps: LifecycleDeps, run: IncidentRun): Promise<GroupMember[] | null> {
+  return collectGroup(deps, run, (member, playbook) => {
+    const hasTriage = triageOrder(playbook?.phases[member.phase] ?? []).triage.length > 0;
+    return hasTriage ? deps.runs.triageReports(member.runId) : deps.runs.hostReports(member.runId);
+  });
 }
 
 export function groupDiagnosis(group: readonly GroupMember[]): Diagnosis {
