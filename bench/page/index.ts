@@ -53,6 +53,7 @@ export async function runPageBench(args: Map<string, string> = new Map()): Promi
     renderIncidentPage(buildIncidentView(sampleIncident, events, now, settings), {
       nonce: "bench-nonce-0123456789==",
       zone: null,
+      query: "?key=bench",
     });
   const postmortem = () =>
     renderPostmortem(sampleIncident, events, now, settings.phaseMinuteMs, settings.targets);

@@ -46,6 +46,7 @@ export async function executeHostRun(
     host: job.host,
     stepId: step.id,
     title: step.title,
+    ...("parse" in step && step.parse ? { parser: step.parse } : {}),
   });
   const hooks: RunnerHooks = {
     ...stepHooks(deps, recorded, transient, ref, attempt, playbook.id),

@@ -1,5 +1,6 @@
 import { requestsPerMinute, type MinuteCount } from "../domain/access-log-status";
 import { BOT } from "../domain/incident";
+import { readsAccessLog } from "../domain/proxies/registry";
 import type { StepResult } from "../domain/step-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { requestCardRefresh, stepResultIsPosted } from "./announce-event";
@@ -11,6 +12,8 @@ export interface StepRef {
   host: string;
   stepId: string;
   title: string;
+  /** The step's `parse:` name, when it has one. */
+  parser?: string;
 }
 
 const stepKey = (kind: string, s: StepRef): string => `${kind}:${s.runId}:${s.host}:${s.stepId}`;
@@ -58,7 +61,7 @@ export async function recordStepResult(
       durationMs: result.durationMs,
       output: result.output,
       ...(result.reason ? { reason: result.reason } : {}),
-      ...trafficOf(result.output),
+      ...(readsAccessLog(step.parser) ? trafficOf(result.output) : {}),
     },
   } as const;
   if (stepResultIsPosted(result.status)) {
@@ -72,7 +75,10 @@ export async function recordStepResult(
   await requestCardRefresh(deps, step.incidentId, event.at);
 }
 
-/** The request counts an access-log output shows, kept as facts beside the output. */
+/**
+ * The request counts an access-log output shows, kept as facts beside the output; only for the
+ * steps that read client traffic, so the other steps' outputs are not scanned on the worker.
+ */
 function trafficOf(output: string): { requestsPerMinute?: MinuteCount[] } {
   const counts = requestsPerMinute(output);
   return counts.length > 0 ? { requestsPerMinute: counts } : {};

@@ -48,7 +48,6 @@ export async function injectFault(
   switch (mode) {
     case "upstream-stopped":
       await stopUpstream(labDir, host);
-      host.upstreamPid = null;
       return;
     case "upstream-hang":
       return setUpstreamBehaviour(labDir, host.name, "hang");

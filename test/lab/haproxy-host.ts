@@ -208,7 +208,6 @@ export async function injectHaproxyFault(
   switch (mode) {
     case "upstream-stopped":
       await stopUpstream(labDir, host);
-      host.upstreamPid = null;
       return;
     case "upstream-hang":
       return setUpstreamBehaviour(labDir, host.name, "hang");
@@ -233,13 +232,17 @@ export async function injectHaproxyFault(
     case "upstream-unhealthy":
       writeFileSync(paths.haproxyConfig, haproxyConfig(host, "upstream-unhealthy"));
       await mustReload(labDir, host);
+      // Only what the checks write from now on: an earlier break of this mode left its line.
+      const offset = sizeOf(paths.haproxyLog);
       await stopUpstream(labDir, host);
-      host.upstreamPid = null;
-      await waitUntil(() => readFrom(paths.haproxyLog, 0).includes("has no server available"), {
-        timeoutMs: 15_000,
-        intervalMs: 100,
-        what: `${host.name}'s health checks to mark the server down`,
-      });
+      await waitUntil(
+        () => readFrom(paths.haproxyLog, offset).includes("has no server available"),
+        {
+          timeoutMs: 15_000,
+          intervalMs: 100,
+          what: `${host.name}'s health checks to mark the server down`,
+        },
+      );
       return;
   }
 }

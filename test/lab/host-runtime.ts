@@ -71,8 +71,10 @@ export function startUpstream(labDir: string, host: HostState): number {
   return pid;
 }
 
+/** Stops the host's upstream and forgets its pid; resolves once its port is closed. */
 export async function stopUpstream(labDir: string, host: HostState): Promise<void> {
   if (isLabProcess(host.upstreamPid, labDir)) await terminate([host.upstreamPid]);
+  host.upstreamPid = null;
   await waitUntil(async () => !(await tcpOpen(host.address, UPSTREAM_PORT)), {
     timeoutMs: 5000,
     what: `${host.name}'s upstream to stop listening`,

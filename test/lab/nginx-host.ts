@@ -215,7 +215,6 @@ export async function injectNginxFault(
   switch (mode) {
     case "upstream-stopped":
       await stopUpstream(labDir, host);
-      host.upstreamPid = null;
       return;
     case "upstream-hang":
       return setUpstreamBehaviour(labDir, host.name, "hang");
@@ -242,7 +241,6 @@ export async function injectNginxFault(
       writeFileSync(paths.nginxSite, nginxSite(host, "upstream-unhealthy"));
       await mustReload(labDir, host);
       await stopUpstream(labDir, host);
-      host.upstreamPid = null;
       // The first request fails on both servers and marks them; the next find no live upstream.
       await sendRequests(host.address, 1, "/api/", { timeoutMs: 10_000 });
       return;

@@ -16,6 +16,8 @@ export interface ProxyKind {
   /** The playbook an incident runs on hosts of this kind unless the declare names another. */
   readonly defaultPlaybook: string;
   readonly readers: Readonly<Record<string, EvidenceReader>>;
+  /** The `parse:` name of its reader of client traffic (the access log; HAProxy's one log). */
+  readonly accessLogParser: string;
   /** The backend one of this proxy's own log lines names, from the fields the proxy writes. */
   upstreamNamedIn(line: string): string | null;
   /** What to check or do next for a cause seen on `where`, about `upstream`. */

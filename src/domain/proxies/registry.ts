@@ -41,6 +41,11 @@ export function readerFor(parser: string): EvidenceReader | undefined {
   return Object.hasOwn(readers, parser) ? readers[parser] : undefined;
 }
 
+/** Does a step parsed this way read client traffic (requests and their statuses)? */
+export function readsAccessLog(parser: string | undefined): boolean {
+  return proxyKindList.some((kind) => kind.accessLogParser === parser);
+}
+
 /** The kind whose package owns a `parse:` name; undefined for the shared probes. */
 export function kindOfParser(parser: string): ProxyKindName | undefined {
   return proxyKindList.find((kind) => Object.hasOwn(kind.readers, parser))?.name as

@@ -55,7 +55,7 @@ async function servePage(
   if (!view) return refuse(response, 404, "No such incident.");
   const nonce = newNonce();
   const zone = knownZone(url.searchParams.get("tz"));
-  sendHtml(response, 200, renderIncidentPage(view, { nonce, zone }), nonce);
+  sendHtml(response, 200, renderIncidentPage(view, { nonce, zone, query: url.search }), nonce);
 }
 
 async function serveList(

@@ -19,6 +19,8 @@ export interface PageOptions {
   nonce: string;
   /** A zone the viewer named (`?tz=`); without one the script fills in the browser's. */
   zone: string | null;
+  /** The page's own query (its key, the zone): reloading must keep the credential. */
+  query: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export function renderIncidentPage(view: IncidentView, options: PageOptions): st
         <footer>
           Rendered
           ${utcTime(view.now)}${open ? " · refreshes every 30 s while open (with JavaScript)" : ""}
-          · <a href="?">reload</a>
+          · <a href="${options.query || "?"}">reload</a>
         </footer>
         <script nonce="${options.nonce}">
           ${raw(PAGE_SCRIPT)};

@@ -9,6 +9,7 @@ export const apache: ProxyKind = {
   title: "Apache",
   defaultPlaybook: "apache-502",
   readers: apacheReaders,
+  accessLogParser: "apache-access-log",
   upstreamNamedIn: apacheUpstreamNamedIn,
   recommendation: apacheRecommendation,
   causePhrases: {

@@ -10,6 +10,7 @@ export const haproxy: ProxyKind = {
   title: "HAProxy",
   defaultPlaybook: "haproxy-502",
   readers: haproxyReaders,
+  accessLogParser: "haproxy-log",
   upstreamNamedIn: haproxyUpstreamNamedIn,
   recommendation: haproxyRecommendation,
   refine: refineHaproxyEvidence,

@@ -9,6 +9,7 @@ export const nginx: ProxyKind = {
   title: "nginx",
   defaultPlaybook: "nginx-502",
   readers: nginxReaders,
+  accessLogParser: "nginx-access-log",
   upstreamNamedIn: nginxUpstreamNamedIn,
   recommendation: nginxRecommendation,
   causePhrases: {

@@ -26,6 +26,7 @@ const page = (zone: string | null = null) =>
     {
       nonce: "N0NCE",
       zone,
+      query: "?key=K",
     },
   );
 const count = (text: string, needle: string | RegExp) => text.split(needle).length - 1;
@@ -74,6 +75,10 @@ describe("the incident page shows foreign text as text, in every field", () => {
   it("does not link a URL that is not http(s)", () => {
     expect(text).not.toContain("javascript:");
     expect(count(text, "<a ")).toBe(1); // the footer's reload
+  });
+
+  it("reloads with the page's own query, so the key comes along", () => {
+    expect(text).toContain(`<a href="?key=K">reload</a>`);
   });
 
   it("folds long output in <details> and says how much was cut", () => {
