@@ -15,7 +15,6 @@ import {
   sizeOf,
   startUpstream,
   stopStartApache,
-  stopUpstream,
 } from "./host-runtime";
 import type { BreakMode } from "./modes";
 import { isLabProcess, tcpOpen, waitUntil } from "./processes";
@@ -46,15 +45,7 @@ export async function injectFault(
 ): Promise<void> {
   const paths = hostPaths(labDir, host.name);
   switch (mode) {
-    case "upstream-stopped":
-      await stopUpstream(labDir, host);
-      return;
-    case "upstream-hang":
-      return setUpstreamBehaviour(labDir, host.name, "hang");
-    case "upstream-malformed":
-      return setUpstreamBehaviour(labDir, host.name, "malformed");
-    case "upstream-reset":
-      return setUpstreamBehaviour(labDir, host.name, "reset");
+    // The upstream-only modes are the lab's own (upstream-behaviour.ts injectUpstreamFault).
     case "dns-failure":
       writeFileSync(paths.etcHosts, etcHosts(host, false));
       return gracefulRestart(labDir, host);

@@ -206,15 +206,7 @@ export async function injectHaproxyFault(
 ): Promise<void> {
   const paths = hostPaths(labDir, host.name);
   switch (mode) {
-    case "upstream-stopped":
-      await stopUpstream(labDir, host);
-      return;
-    case "upstream-hang":
-      return setUpstreamBehaviour(labDir, host.name, "hang");
-    case "upstream-malformed":
-      return setUpstreamBehaviour(labDir, host.name, "malformed");
-    case "upstream-reset":
-      return setUpstreamBehaviour(labDir, host.name, "reset");
+    // The upstream-only modes are the lab's own (upstream-behaviour.ts injectUpstreamFault).
     case "dns-failure":
       // HAProxy resolves server names when it loads its configuration: the reload fails.
       writeFileSync(paths.etcHosts, etcHosts(host, false));
@@ -229,7 +221,7 @@ export async function injectHaproxyFault(
       return;
     case "worker-exhaustion":
       return exhaustServer(labDir, host, load);
-    case "upstream-unhealthy":
+    case "upstream-unhealthy": {
       writeFileSync(paths.haproxyConfig, haproxyConfig(host, "upstream-unhealthy"));
       await mustReload(labDir, host);
       // Only what the checks write from now on: an earlier break of this mode left its line.
@@ -244,6 +236,7 @@ export async function injectHaproxyFault(
         },
       );
       return;
+    }
   }
 }
 

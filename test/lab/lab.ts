@@ -19,6 +19,7 @@ import {
 import { LabError } from "./errors";
 import { UPSTREAM_PORT, hostPaths, upstreamName } from "./host-files";
 import { assertModeSupported, hostKind, writeKindScripts } from "./host-kinds";
+import { injectUpstreamFault } from "./upstream-behaviour";
 import {
   UPSTREAM_SCRIPT,
   execInHost,
@@ -235,7 +236,9 @@ export class Lab {
     host.broken = mode;
     writeState(this.state);
     const signal = AbortSignal.any([load.signal, this.traffic.signal]);
-    await hostKind(host.kind).inject(this.dir, host, mode, signal);
+    if (!(await injectUpstreamFault(this.dir, host, mode))) {
+      await hostKind(host.kind).inject(this.dir, host, mode, signal);
+    }
     writeState(this.state);
   }
 

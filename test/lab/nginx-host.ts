@@ -213,15 +213,7 @@ export async function injectNginxFault(
 ): Promise<void> {
   const paths = hostPaths(labDir, host.name);
   switch (mode) {
-    case "upstream-stopped":
-      await stopUpstream(labDir, host);
-      return;
-    case "upstream-hang":
-      return setUpstreamBehaviour(labDir, host.name, "hang");
-    case "upstream-malformed":
-      return setUpstreamBehaviour(labDir, host.name, "malformed");
-    case "upstream-reset":
-      return setUpstreamBehaviour(labDir, host.name, "reset");
+    // The upstream-only modes are the lab's own (upstream-behaviour.ts injectUpstreamFault).
     case "dns-failure":
       // nginx resolves proxy_pass names when it loads its configuration: the reload fails.
       writeFileSync(paths.etcHosts, etcHosts(host, false));
