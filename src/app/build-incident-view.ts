@@ -6,7 +6,7 @@ import type { TextPart } from "../domain/message-text";
 import { phaseWindows, type Phase } from "../domain/phase";
 import type { Diagnosis, StepStatus } from "../domain/step-result";
 import type { TimelineEvent, TimelineEventOf } from "../domain/timeline";
-import { actorPart, capText, describeEvent } from "../domain/timeline-render";
+import { actorPart, describeEvent } from "../domain/timeline-render";
 
 /**
  * The whole incident as plain data for a reader who was not in the channel: the incident page
@@ -247,8 +247,8 @@ function hostSteps(events: readonly TimelineEvent[]): HostStepsView[] {
 
 function capOutput(output: string, maxChars: number): StepOutput {
   if (output.length <= maxChars) return { text: output, cutChars: 0 };
-  const capped = capText(output, maxChars);
-  return { text: capped.slice(capped.indexOf("\n") + 1), cutChars: output.length - maxChars };
+  // The newest part: the page says itself how much was cut, so no marker line in the text.
+  return { text: output.slice(output.length - maxChars), cutChars: output.length - maxChars };
 }
 
 function approvalViews(events: readonly TimelineEvent[]): ApprovalView[] {

@@ -31,7 +31,7 @@ export async function getIncidentView(
 }
 
 /** How many incidents the operator's list shows: the open ones and the most recent others. */
-export const LISTED_INCIDENTS = 50;
+const LISTED_INCIDENTS = 50;
 
 /** Every open incident (up to the cap) first, then recent resolved ones, newest first in each. */
 export async function openAndRecentIncidents(deps: IncidentReadDeps): Promise<Incident[]> {

@@ -17,7 +17,7 @@ import {
   type Inventory,
 } from "../domain/inventory";
 import { Phase } from "../domain/phase";
-import { kindMismatch, type Playbook } from "../domain/playbook";
+import { PLAYBOOK_ID, kindMismatch, type Playbook } from "../domain/playbook";
 import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { EarlyConnections } from "./early-connections";
@@ -78,6 +78,7 @@ export const run: Subcommand = async (args, io) => {
       concurrency,
       hosts,
       executor,
+      playbooksDir: values.playbooks ?? config.playbooksDir,
       serviceVarsOf: (host, playbook) => ({
         ...ownServiceVars(inventory, host, playbook),
         ...overrides,
@@ -92,22 +93,19 @@ export const run: Subcommand = async (args, io) => {
 async function runLoaded(
   io: CliIo,
   input: {
-    values: { playbooks?: string; json: boolean; triage: boolean; "dry-run": boolean };
+    values: { json: boolean; triage: boolean; "dry-run": boolean };
     positionals: string[];
     phase: Phase;
     concurrency: number | undefined;
     hosts: ResolvedHost[];
     executor: EarlyConnections;
+    playbooksDir: string;
     /** A service playbook's variables for a host (from the inventory's services:, then --var). */
     serviceVarsOf(host: string, playbook: Playbook): Record<string, string>;
   },
 ): Promise<number> {
-  const { values, positionals, phase, concurrency, executor } = input;
-  const config = cliConfig(io);
-  const playbook = await findPlaybook(
-    values.playbooks ?? config.playbooksDir,
-    positionals[0] ?? "",
-  );
+  const { values, positionals, phase, concurrency, executor, playbooksDir } = input;
+  const playbook = await findPlaybook(playbooksDir, positionals[0] ?? "");
   if (!playbook.phases[phase]) {
     const has = Object.keys(playbook.phases).join(", ");
     throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
@@ -157,7 +155,7 @@ async function findPlaybook(dir: string, id: string): Promise<Playbook> {
   // A playbook's id is its file name (validate enforces it), so the one file is enough: parsing
   // the others' YAML cost a one-host run as much as its SSH round trip. The whole directory is
   // read only to explain why the playbook is missing or broken.
-  if (/^[a-z][a-z0-9-]{0,62}$/.test(id)) {
+  if (PLAYBOOK_ID.test(id)) {
     for (const ext of [".yaml", ".yml"]) {
       const one = await loadPlaybookFile(join(dir, `${id}${ext}`));
       const [found] = one.playbooks;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Phase } from "./phase";
+import { PLAYBOOK_ID } from "./playbook";
 import { DEFAULT_SEVERITY, Severity } from "./severity";
 
 /**
@@ -13,7 +14,7 @@ import { DEFAULT_SEVERITY, Severity } from "./severity";
 /** Inventory host and group names: what `hosts:` may list. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Playbook ids (domain/playbook.ts slugs). */
-const PLAYBOOK = /^[a-z][a-z0-9-]{0,62}$/;
+const PLAYBOOK = PLAYBOOK_ID;
 /** Slack user ids (U…, W…), or a shell user name. */
 const USER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 

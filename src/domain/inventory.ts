@@ -64,7 +64,6 @@ export const UpstreamService = z.discriminatedUnion("manager", [
     .strict(),
 ]);
 export type UpstreamService = z.infer<typeof UpstreamService>;
-export { ServiceManager };
 
 /** The playbook variables a service's playbook gets from its inventory entry. */
 export function serviceVars(service: UpstreamService): Record<string, string> {

@@ -10,12 +10,12 @@ import { ServiceManager } from "./service-manager";
  * quoted by the template renderer (domain/template.ts), never pasted.
  */
 
+/** Playbook and step ids: lower-case letters, digits and dashes (a playbook's is its file name). */
+export const PLAYBOOK_ID = /^[a-z][a-z0-9-]{0,62}$/;
+
 const slug = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,62}$/,
-    "use lower-case letters, digits and dashes, starting with a letter",
-  );
+  .regex(PLAYBOOK_ID, "use lower-case letters, digits and dashes, starting with a letter");
 
 /** "500ms", "20s", "5m", "1h". */
 export const Duration = z

@@ -6,10 +6,10 @@ import { RemediationStep, Step } from "./playbook";
  * where the proxy connects. When the inventory names the proxy's upstream service and that
  * service's run offers its restart, the proxy's own remediations are not offered for these.
  */
-export const SERVICE_CAUSES: readonly Cause[] = ["upstream_refused"];
+const SERVICE_CAUSES: readonly Cause[] = ["upstream_refused"];
 
 /** Does this remediation help with the cause the host was diagnosed with? */
-export function offersFor(step: RemediationStep, cause: Cause): boolean {
+function offersFor(step: RemediationStep, cause: Cause): boolean {
   if (cause === "healthy") return false;
   return step.offerFor ? step.offerFor.includes(cause) : true;
 }

@@ -24,7 +24,6 @@ import type {
 } from "../ports/playbook-runner";
 
 export { engineDefaults, type EngineOptions } from "./host-connection";
-export { CANNOT_REACH, hostWasReachable } from "../domain/step-result";
 import { isUnreachable } from "../domain/step-result";
 export { PlaybookInputError } from "./step-commands";
 
@@ -112,7 +111,8 @@ async function runHost(
   }
   const reachable = connection.reachable || !results.some(isUnreachable);
   const findings = diagnose(steps, results);
-  const inPlaybookOrder = steps.flatMap((step) => results.filter((r) => r.id === step.id));
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const inPlaybookOrder = steps.flatMap((step) => byId.get(step.id) ?? []);
   return { report: { host: host.name, steps: inPlaybookOrder, findings }, reachable };
 }
 

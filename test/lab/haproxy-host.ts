@@ -22,10 +22,15 @@ import { setUpstreamBehaviour } from "./upstream-behaviour";
 /** Where the machine's HAProxy configuration is copied from (Debian's haproxy package). */
 export const SYSTEM_HAPROXY_DIR = "/etc/haproxy";
 /** The exhausted server's connection limit; more clients wait in the queue for `timeout queue`. */
-export const HAPROXY_EXHAUSTED_MAXCONN = 2;
+const HAPROXY_EXHAUSTED_MAXCONN = 2;
 
 export type HaproxyVariant =
   "healthy" | "backend-tls" | "config-syntax" | "upstream-unhealthy" | "worker-exhaustion";
+
+/** The master in the background, as the host's init starts it and as `fix` starts it again. */
+const HAPROXY_START =
+  "haproxy -W -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -S /run/haproxy-master.sock " +
+  "</dev/null >>/var/log/haproxy-master.log 2>&1 &";
 
 /**
  * Debian's haproxy.cfg with the lab's frontend and backend. Two changes to Debian's global section,
@@ -80,7 +85,7 @@ ${variant === "upstream-unhealthy" ? "\toption httpchk GET /api/\n" : ""}	${time
 `;
 }
 
-export function haproxyInitScript(host: HostIdentity, paths: HostPaths, labDir: string): string {
+function haproxyInitScript(host: HostIdentity, paths: HostPaths, labDir: string): string {
   return `#!/bin/sh
 # ${host.name} of the incident lab (HAProxy), run as: unshare --mount --propagation private /bin/sh init.sh
 set -eu
@@ -97,7 +102,7 @@ echo "mounts ready in $(readlink /proc/self/ns/mnt)"
 '${process.execPath}' '${join(labDir, SYSLOG_SCRIPT)}' ${host.address} ${SYSLOG_PORT} /var/log/haproxy.log ${host.name} </dev/null >>"$H/syslog.log" 2>&1 &
 # Debian's unit: haproxy -Ws -f $CONFIG -p $PIDFILE -S /run/haproxy-master.sock; its stderr
 # (journalctl -u haproxy there) goes to /var/log/haproxy-master.log here.
-haproxy -W -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -S /run/haproxy-master.sock </dev/null >>/var/log/haproxy-master.log 2>&1 &
+${HAPROXY_START}
 exec /usr/sbin/sshd -D -f "$H/sshd/sshd_config" -E "$H/sshd/sshd.log"
 `;
 }
@@ -140,10 +145,7 @@ async function masterReloads(socket: string): Promise<{ reloads: number } | null
  * counter moved: a master still re-executing from the last reload drops the signal, so it is sent
  * again until the counter moves.
  */
-export async function haproxyReload(
-  labDir: string,
-  host: HostState,
-): Promise<HaproxyReloadOutcome> {
+async function haproxyReload(labDir: string, host: HostState): Promise<HaproxyReloadOutcome> {
   const paths = hostPaths(labDir, host.name);
   const master = haproxyPid(labDir, host);
   if (master === null) throw new LabError("lab-down", `${host.name}'s HAProxy is not running`);
@@ -273,12 +275,7 @@ export async function restoreHaproxyHost(labDir: string, host: HostState): Promi
     });
   }
   if (haproxyPid(labDir, host) === null) {
-    const started = await execInHost(labDir, host, [
-      "sh",
-      "-c",
-      "haproxy -W -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -S /run/haproxy-master.sock " +
-        "</dev/null >>/var/log/haproxy-master.log 2>&1 &",
-    ]);
+    const started = await execInHost(labDir, host, ["sh", "-c", HAPROXY_START]);
     if (started.code !== 0) {
       throw new LabError("command-failed", `haproxy on ${host.name}: ${started.stderr}`);
     }

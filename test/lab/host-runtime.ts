@@ -163,12 +163,7 @@ export async function waitHostReady(
 }
 
 export function apachePid(labDir: string, host: string): number | null {
-  try {
-    const pid = Number(readFileSync(hostPaths(labDir, host).apachePidFile, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
+  return pidFromFile(hostPaths(labDir, host).apachePidFile);
 }
 
 /** A running process of the lab inside the host's namespace: sshd, or else the proxy's master. */

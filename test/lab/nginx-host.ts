@@ -116,7 +116,7 @@ export function nginxConf(workerConnections: number): string {
     .replace(/worker_connections\s+\d+;/, `worker_connections ${workerConnections};`);
 }
 
-export function nginxInitScript(host: HostIdentity, paths: HostPaths): string {
+function nginxInitScript(host: HostIdentity, paths: HostPaths): string {
   return `#!/bin/sh
 # ${host.name} of the incident lab (nginx), run as: unshare --mount --propagation private /bin/sh init.sh
 set -eu
@@ -168,7 +168,7 @@ export interface ReloadOutcome {
  * configuration, which would refuse a broken file before the master ever saw it. Resolves once
  * new workers run or the master logged why it kept the old configuration.
  */
-export async function nginxReload(labDir: string, host: HostState): Promise<ReloadOutcome> {
+async function nginxReload(labDir: string, host: HostState): Promise<ReloadOutcome> {
   const paths = hostPaths(labDir, host.name);
   const master = nginxPid(labDir, host);
   if (master === null) throw new LabError("lab-down", `${host.name}'s nginx is not running`);

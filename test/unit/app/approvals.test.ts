@@ -7,7 +7,7 @@ import { executeHostRun } from "../../../src/app/execute-host-run";
 import { executeRemediation } from "../../../src/app/execute-remediation";
 import { requestApproval } from "../../../src/app/request-approval";
 import { resolveIncident } from "../../../src/app/resolve-incident";
-import { CANNOT_REACH } from "../../../src/engine/host-steps";
+import { CANNOT_REACH } from "../../../src/domain/step-result";
 import type { IncidentRun } from "../../../src/domain/incident-run";
 import { Playbook } from "../../../src/domain/playbook";
 import type { HostReport, StepResult } from "../../../src/domain/step-result";

@@ -92,7 +92,7 @@ function newNonce(): string {
  * Nothing loads from anywhere; only the page's own style and script (with this response's nonce)
  * apply; no frame, form, base or plugin. Inline SVG needs nothing more.
  */
-export function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,

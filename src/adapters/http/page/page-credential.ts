@@ -29,7 +29,7 @@ export function sameSecret(given: string, expected: string): boolean {
 /** The query parameter that carries the credential. */
 export const CREDENTIAL_PARAM = "key";
 
-export function incidentPagePath(incidentId: string): string {
+function incidentPagePath(incidentId: string): string {
   return `/incidents/${encodeURIComponent(incidentId)}`;
 }
 
