@@ -130,7 +130,7 @@ async function announceDetails(deps: LifecycleDeps, c: Context): Promise<void> {
       // the diagnosis, one message per host (postRunOutputs). At Slack's pace of about one
       // message per second per channel, a message per step (15 steps × N hosts) would hold the
       // diagnosis back by a minute, and the card already shows each step as it finishes.
-      if (!NEEDS_ATTENTION.includes(e.details.status)) return;
+      if (!stepResultIsPosted(e.details.status)) return;
       await sendOnce(deps, c, "reply", () =>
         deps.chat.postThreadReply(
           c.ref,
@@ -254,7 +254,7 @@ async function postRunOutputs(deps: LifecycleDeps, c: Context, runId: string): P
   const byHost = new Map<string, { stepId: string; status: string; output: string }[]>();
   for (const e of await c.events()) {
     if (e.type !== "step-finished" || e.details.runId !== runId || !e.details.output) continue;
-    if (NEEDS_ATTENTION.includes(e.details.status) || e.details.status === "awaiting-approval") {
+    if (stepResultIsPosted(e.details.status) || e.details.status === "awaiting-approval") {
       continue;
     }
     const steps = byHost.get(e.details.host) ?? [];
