@@ -32,7 +32,13 @@ export function startBotProcess(input: {
   /** Default: `all`, as `npm start`. */
   role?: "all" | "bot" | "worker";
 }): BotProcess {
-  const args = [join(root, "dist/src/main.js"), ...(input.role ? ["--role", input.role] : [])];
+  // BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the bot under a bench.
+  const nodeArgs = process.env.BENCH_BOT_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const args = [
+    ...nodeArgs,
+    join(root, "dist/src/main.js"),
+    ...(input.role ? ["--role", input.role] : []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ["ignore", input.captureStdout ? "pipe" : "ignore", "pipe"],

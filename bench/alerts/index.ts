@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startBotProcess, waitUntilListening } from "../bot-process";
+import { processCpuMs } from "../process-cpu";
 import { startFakeSlack } from "../../test/fakes/fake-slack";
 import { freePort } from "../../test/support/free-port";
 import { startPrivateRedis } from "../../test/support/redis-server";
@@ -29,6 +30,8 @@ interface RunStats {
   non2xx: number;
   declared: number;
   channels: number;
+  /** CPU of each process from the first post to the last answer, in ms. */
+  cpu: { bot: number; redis: number; sender: number };
 }
 
 const TOKEN = "bench-alert-token";
@@ -71,7 +74,7 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
   try {
     await waitUntilListening(`${base}/slack/events`, bot, SECRET);
     // Connections, JIT and Lua scripts warmed; its channels are all open before the first run.
-    await burst(base, options, "warmup");
+    await burst(base, options, "warmup", { bot: bot.child.pid ?? 0, redis: redis.pid });
     await slack.waitFor(
       () => slack.callsOf("conversations.create").length >= options.groups,
       "the warm-up's channels",
@@ -79,7 +82,10 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
     );
     for (let run = 0; run < options.runs; run += 1) {
       const channelsBefore = slack.callsOf("conversations.create").length;
-      const stats = await burst(base, options, `run${run}`);
+      const stats = await burst(base, options, `run${run}`, {
+        bot: bot.child.pid ?? 0,
+        redis: redis.pid,
+      });
       await slack.waitFor(
         () => slack.callsOf("conversations.create").length >= channelsBefore + options.groups,
         "one channel per group",
@@ -107,13 +113,25 @@ const payload = JSON.parse(
 ) as Record<string, unknown>;
 
 /** All posts at once; returns answer times and how many groups were declared. */
-async function burst(base: string, options: AlertBenchOptions, label: string) {
+async function burst(
+  base: string,
+  options: AlertBenchOptions,
+  label: string,
+  pids: { bot: number; redis: number },
+) {
   const bodies = Array.from({ length: options.posts }, (_, i) =>
     JSON.stringify({ ...payload, groupKey: `{}:{bench="${label}",group="${i % options.groups}"}` }),
   );
+  const cpuOf = () => ({
+    bot: processCpuMs(pids.bot),
+    redis: processCpuMs(pids.redis),
+    sender: processCpuMs(process.pid),
+  });
+  const before = cpuOf();
   const results = await Promise.all(
     bodies.map((body) => post(`${base}/alerts/alertmanager`, body)),
   );
+  const after = cpuOf();
   const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
   const at = (q: number) =>
     sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
@@ -123,6 +141,11 @@ async function burst(base: string, options: AlertBenchOptions, label: string) {
     max: sorted[sorted.length - 1] ?? 0,
     non2xx: results.filter((r) => r.status < 200 || r.status > 299).length,
     declared: results.filter((r) => r.status === 201).length,
+    cpu: {
+      bot: after.bot - before.bot,
+      redis: after.redis - before.redis,
+      sender: after.sender - before.sender,
+    },
   };
 }
 
@@ -184,6 +207,7 @@ export function alertBenchMarkdown(
     "| --- | --- | --- | --- |",
     `| \`POST /alerts/alertmanager\` | ${spread(runs, (r) => r.median)} | ${spread(runs, (r) => r.p99)} | ${spread(runs, (r) => r.max)} |`,
     "",
+    `- CPU from the first post to the last answer, median of the runs: the bot ${spread(runs, (r) => r.cpu.bot)}, redis-server ${spread(runs, (r) => r.cpu.redis)}, the sender (this bench) ${spread(runs, (r) => r.cpu.sender)}.`,
     `- One incident per group: ${oneEach ? "yes" : "NO"} in every run (201 answers per run: ${runs.map((r) => r.declared).join(", ")}; channels opened per run: ${runs.map((r) => r.channels).join(", ")}; non-2xx answers: ${runs.reduce((n, r) => n + r.non2xx, 0)}).`,
     `- Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (other work shares the cores; figures under a load above the core count are upper bounds), ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench -- alerts\`.`,
     "",

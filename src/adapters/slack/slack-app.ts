@@ -10,6 +10,7 @@ import {
 import { BotIdentity, isBadToken } from "./bot-identity";
 import { registerListeners } from "./listeners";
 import type { SlackIncidentService } from "./incident-service";
+import { slackTransport } from "./slack-transport";
 
 export interface SlackAppOptions {
   botToken: string;
@@ -244,6 +245,7 @@ function slackClientOptions(options: SlackClientOptions): webApi.WebClientOption
   return {
     retryConfig: options.retryConfig ?? DEFAULT_SLACK_RETRY,
     timeout: options.requestTimeoutMs ?? 10_000,
+    fetch: slackTransport(),
     ...(options.apiUrl ? { slackApiUrl: withTrailingSlash(options.apiUrl) } : {}),
   };
 }
