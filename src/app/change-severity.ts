@@ -1,17 +1,17 @@
 import { person } from "../domain/incident";
-import { clockEntries, clockEntryName, type ClockEntry } from "../domain/phase-clock";
+import { clockEntryName, minuteAt } from "../domain/phase-clock";
 import type { Severity } from "../domain/severity";
 import type { IncidentRef } from "./find-incident";
 import { findOpenIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
-import { scheduleClockEntries } from "./schedule-phase-clock";
+import { pendingClockEntry, scheduleNextClockEntry } from "./schedule-phase-clock";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 /**
  * `/incident severity sev1`: raises or lowers the severity. The status reminders still to come
- * follow the new severity's cadence (those of the old one that the new one lacks are dropped, the
- * new one's are scheduled); the phase changes stay where they are, since they follow the clock.
+ * follow the new severity's cadence: the pending clock entry is replaced by the new cadence's next
+ * one when they differ (the phase changes stay where they are, since they follow the clock).
  */
 export async function changeSeverity(
   deps: LifecycleDeps,
@@ -36,24 +36,15 @@ export async function changeSeverity(
     summary: `Severity: ${from} → ${input.severity}`,
     details: { from, to: input.severity },
   });
-  const minute = (now - incident.declaredAt) / deps.settings.phaseMinuteMs;
-  const pending = (severity: Severity): ClockEntry[] =>
-    clockEntries(deps.settings.reminders[severity]).filter(
-      (entry) => entry.kind === "reminder" && entry.minute > minute,
-    );
-  const before = pending(from);
-  const after = pending(input.severity);
-  const names = (entries: ClockEntry[]) => new Set(entries.map(clockEntryName));
-  const keep = names(after);
-  const had = names(before);
-  await deps.queue.cancelClockEntries(
-    incident.id,
-    before.map(clockEntryName).filter((name) => !keep.has(name)),
-  );
-  await scheduleClockEntries(
+  const before = pendingClockEntry(deps, { ...incident, severity: from }, now);
+  const after = pendingClockEntry(deps, incident, now);
+  if (before && clockEntryName(before) !== (after && clockEntryName(after))) {
+    await deps.queue.cancelClockEntries(incident.id, [clockEntryName(before)]);
+  }
+  await scheduleNextClockEntry(
     deps,
     incident,
-    after.filter((entry) => !had.has(clockEntryName(entry))),
+    minuteAt(incident.declaredAt, now, deps.settings.phaseMinuteMs),
   );
   return succeed({ incidentId: incident.id, from, to: input.severity });
 }

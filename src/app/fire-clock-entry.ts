@@ -4,6 +4,7 @@ import { Phase } from "../domain/phase";
 import { phaseOrder, type ClockEntry } from "../domain/phase-clock";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { scheduleNextClockEntry } from "./schedule-phase-clock";
 import { startRun } from "./start-run";
 
 export type ClockOutcome = "fired" | "skipped";
@@ -11,7 +12,8 @@ export type ClockOutcome = "fired" | "skipped";
 /**
  * A phase-clock job. Each entry fires once: its event key is fixed per incident, so a retried or
  * duplicated job adds nothing. A resolved incident, or a phase already reached (mitigation jumps to
- * long-term), makes the entry a no-op.
+ * long-term), makes the entry a no-op. Then it schedules the incident's next entry, so the clock
+ * goes on as long as the incident is not resolved.
  */
 export async function fireClockEntry(
   deps: LifecycleDeps,
@@ -19,6 +21,19 @@ export async function fireClockEntry(
 ): Promise<ClockOutcome> {
   const incident = await deps.incidents.get(job.incidentId);
   if (!incident || incident.state === "resolved") return "skipped";
+  const outcome = await fire(deps, incident, job);
+  // The successor is chosen from the incident as the entry left it (a phase change moved it on).
+  const after = await deps.incidents.get(job.incidentId);
+  if (after && after.state !== "resolved")
+    await scheduleNextClockEntry(deps, after, job.entry.minute);
+  return outcome;
+}
+
+async function fire(
+  deps: LifecycleDeps,
+  incident: Incident,
+  job: { entry: ClockEntry; dueAt: number },
+): Promise<ClockOutcome> {
   if (job.entry.kind === "reminder") {
     if (phaseOrder(job.entry.phase) < phaseOrder(incident.phase)) return "skipped";
     const appended = await recordEvent(deps, incident.id, {

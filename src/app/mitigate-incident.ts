@@ -1,15 +1,16 @@
 import { canChangeState, person, type Incident } from "../domain/incident";
-import { clockEntries, clockEntryName, entriesBefore } from "../domain/phase-clock";
+import { minuteAt } from "../domain/phase-clock";
 import { enterPhase } from "./fire-clock-entry";
 import type { IncidentRef } from "./find-incident";
 import { findIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
+import { cancelPendingClockEntry, scheduleNextClockEntry } from "./schedule-phase-clock";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 /**
  * The 502s stopped: state mitigated, the clock jumps to long-term now (its follow-up checklist
- * starts), and the earlier phases' pending reminders and phase changes are dropped.
+ * starts): the pending clock entry, if of an earlier phase, gives way to long-term's next one.
  */
 export async function mitigateIncident(
   deps: LifecycleDeps,
@@ -35,11 +36,15 @@ export async function mitigateIncident(
     summary: `Mitigated${input.text ? `: ${input.text}` : ""}`,
     details: { from: found.value.state, to: "mitigated" },
   });
-  const earlier = entriesBefore(
-    clockEntries(deps.settings.reminders[updated.severity]),
-    "long-term",
-  );
-  await deps.queue.cancelClockEntries(updated.id, earlier.map(clockEntryName));
+  await cancelPendingClockEntry(deps, updated, now);
   await enterPhase(deps, updated, "long-term");
-  return succeed((await deps.incidents.get(updated.id)) ?? updated);
+  const latest = (await deps.incidents.get(updated.id)) ?? updated;
+  if (latest.state !== "resolved") {
+    await scheduleNextClockEntry(
+      deps,
+      latest,
+      minuteAt(latest.declaredAt, now, deps.settings.phaseMinuteMs),
+    );
+  }
+  return succeed(latest);
 }

@@ -5,11 +5,11 @@ import { findIncident } from "./find-incident";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { closeApproval } from "./expire-approval";
 import { recordEvent } from "./record-event";
-import { allClockEntryNames } from "./schedule-phase-clock";
+import { cancelPendingClockEntry } from "./schedule-phase-clock";
 import { fail, succeed, type UseCaseResult } from "./use-case-result";
 
 /**
- * `/incident resolve [SUMMARY]`: state resolved, every pending clock job removed, every approval
+ * `/incident resolve [SUMMARY]`: state resolved, the pending clock entry removed, every approval
  * request still pending closed as expired (its card says so), and the postmortem draft rendered
  * from the timeline (the announce job uploads it to the channel).
  */
@@ -31,7 +31,7 @@ export async function resolveIncident(
   );
   if (!updated || updated.state !== "resolved") return fail("invalid-state", "Changed meanwhile.");
   // Cancel first: a reminder firing after `resolved` would read oddly even though it is skipped.
-  await deps.queue.cancelClockEntries(updated.id, allClockEntryNames(deps, updated));
+  await cancelPendingClockEntry(deps, updated, now);
   await recordEvent(deps, updated.id, {
     type: "state-changed",
     key: "state-resolved",

@@ -65,10 +65,34 @@ export function phaseOrder(phase: Phase): number {
   return Phase.options.indexOf(phase);
 }
 
-/** Entries that no longer apply once the incident is in `phase` (mitigation jumps to long-term). */
-export function entriesBefore(entries: ClockEntry[], phase: Phase): ClockEntry[] {
-  const start = phaseWindows[phase].startMinute;
-  return entries.filter((e) => e.minute <= start && phaseOrder(e.phase) <= phaseOrder(phase));
+/**
+ * The entry to schedule after `afterMinute` for an incident now in `phase`, or null when the
+ * clock has run out. The clock keeps one entry pending per incident, and each entry schedules
+ * the next when it fires: an incident costs one delayed job, not its whole day's (28 at the
+ * runbook's cadence), and a severity change or a mitigation only has to replace that one. What
+ * the incident's phase has passed is left out: a reminder of an earlier phase, a phase change
+ * into a phase already reached (mitigation jumps to long-term).
+ */
+export function nextClockEntry(
+  intervals: ReminderIntervals,
+  afterMinute: number,
+  phase: Phase,
+): ClockEntry | null {
+  const now = phaseOrder(phase);
+  return (
+    clockEntries(intervals).find(
+      (entry) =>
+        entry.minute > afterMinute &&
+        (entry.kind === "reminder"
+          ? phaseOrder(entry.phase) >= now
+          : phaseOrder(entry.phase) > now),
+    ) ?? null
+  );
+}
+
+/** Incident-clock minutes since declaration at `at` (fractional). */
+export function minuteAt(declaredAt: number, at: number, phaseMinuteMs: number): number {
+  return (at - declaredAt) / phaseMinuteMs;
 }
 
 export function dueAt(declaredAt: number, minute: number, phaseMinuteMs: number): number {

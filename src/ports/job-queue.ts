@@ -59,8 +59,6 @@ export interface JobQueue {
   enqueueRemediation(job: RemediationJob): Promise<void>;
   /** A delayed job due at `job.dueAt` (epoch ms); survives restarts of every process. */
   schedule(job: ClockJob): Promise<void>;
-  /** The same for many jobs in one round trip (an incident's whole clock at declaration). */
-  scheduleMany(jobs: readonly ClockJob[]): Promise<void>;
   /** Removes pending clock entries of the incident by name (see clockEntryName). */
   cancelClockEntries(incidentId: string, names: readonly string[]): Promise<void>;
   cancelApprovalExpiry(approvalId: string): Promise<void>;

@@ -239,9 +239,6 @@ export class RecordingJobQueue implements JobQueue {
   async schedule(job: ClockJob): Promise<void> {
     this.scheduled.push(job);
   }
-  async scheduleMany(jobs: readonly ClockJob[]): Promise<void> {
-    this.scheduled.push(...jobs);
-  }
   async cancelClockEntries(incidentId: string, names: readonly string[]): Promise<void> {
     this.cancelled.push(...names.map((n) => `${incidentId}/${n}`));
   }

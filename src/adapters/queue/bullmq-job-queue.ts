@@ -108,13 +108,6 @@ export class BullmqJobQueue implements JobQueue {
     await this.clock.add(job.kind, job, this.clockOptions(job));
   }
 
-  async scheduleMany(jobs: readonly ClockJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.clock.addBulk(
-      jobs.map((job) => ({ name: job.kind, data: job, opts: this.clockOptions(job) })),
-    );
-  }
-
   private clockOptions(job: ClockJob): JobsOptions {
     const jobId =
       job.kind === "clock-entry"

@@ -57,7 +57,10 @@ describe("the incident lifecycle use cases", () => {
     const events = await h.timeline.read(incident.id);
     expect(events[0]?.type).toBe("declared");
     expect(incident.channel).toBe(`C-${incident.id}`);
-    expect(h.queue.scheduled.filter((j) => j.kind === "clock-entry")).toHaveLength(28);
+    // The clock keeps one entry pending; each schedules the next as it fires.
+    expect(
+      h.queue.scheduled.map((j) => (j.kind === "clock-entry" ? clockEntryName(j.entry) : "")),
+    ).toEqual(["reminder-5"]);
     expect(h.queue.hostRuns.map((j) => j.host)).toEqual(["proxy-1", "proxy-2"]);
     expect(runId).toMatch(/^run-inc-/);
   });
@@ -178,41 +181,52 @@ describe("the incident lifecycle use cases", () => {
     expect(click).toMatchObject({ ok: false, code: "expired" });
   });
 
-  it("fires each clock entry once and starts the short-term steps at the phase change", async () => {
+  it("fires each clock entry once, each scheduling the next, and starts the short-term steps at the phase change", async () => {
     const { incident } = await declared(h);
-    const entries = h.queue.scheduled.flatMap((j) => (j.kind === "clock-entry" ? [j] : []));
-    const reminder = entries.find((j) => j.entry.minute === 5)!;
+    const last = () => {
+      const job = h.queue.scheduled.at(-1);
+      if (job?.kind !== "clock-entry") throw new Error("no clock entry scheduled");
+      return job;
+    };
+    const reminder = last();
+    expect(reminder.entry.minute).toBe(5);
     expect(await fireClockEntry(h.deps, reminder)).toBe("fired");
+    expect(clockEntryName(last().entry)).toBe("reminder-10");
+    // A retried firing adds no event; its successor is the same job (the queue keeps one per id).
     expect(await fireClockEntry(h.deps, reminder)).toBe("skipped");
-    const phase = entries.find((j) => j.entry.kind === "phase-change")!;
+    expect(clockEntryName(last().entry)).toBe("reminder-10");
+    expect(await fireClockEntry(h.deps, last())).toBe("fired");
+    const phase = last();
+    expect(clockEntryName(phase.entry)).toBe("phase-short-term");
     expect(await fireClockEntry(h.deps, phase)).toBe("fired");
+    expect(clockEntryName(last().entry)).toBe("reminder-30");
     expect((await h.incidents.get(incident.id))?.phase).toBe("short-term");
     expect(h.queue.hostRuns.filter((j) => j.runId.includes("short-term"))).toHaveLength(2);
   });
 
-  it("mitigates into the long-term phase, listing its manual items, and drops earlier clock entries", async () => {
+  it("mitigates into the long-term phase, listing its manual items, and moves the clock on to long-term's", async () => {
     const { incident } = await declared(h);
     const result = await mitigateIncident(h.deps, {
       incident: { incidentId: incident.id },
       by: "U-DECL",
     });
     expect(result.ok && result.value.phase).toBe("long-term");
-    expect(h.queue.cancelled).toContain(`${incident.id}/reminder-45`);
-    expect(h.queue.cancelled).not.toContain(`${incident.id}/reminder-120`);
+    expect(h.queue.cancelled).toEqual([`${incident.id}/reminder-5`]);
+    const next = h.queue.scheduled.at(-1);
+    expect(next?.kind === "clock-entry" && clockEntryName(next.entry)).toBe("reminder-120");
     const tick = await tickManualItem(h.deps, {
       incident: { channel: incident.channel! },
       stepId: "add-alerting",
       by: "U-DECL",
     });
     expect(tick).toMatchObject({ ok: true, value: { alreadyTicked: false } });
-    const later = h.queue.scheduled.find(
-      (j) =>
-        j.kind === "clock-entry" &&
-        j.entry.kind === "phase-change" &&
-        j.entry.phase === "long-term",
-    );
-    if (later?.kind !== "clock-entry") throw new Error("no long-term entry");
-    expect(await fireClockEntry(h.deps, later)).toBe("skipped");
+    // An earlier entry already on its way when mitigation came adds nothing.
+    const stale = {
+      incidentId: incident.id,
+      entry: { kind: "phase-change" as const, minute: 60, phase: "long-term" as const },
+      dueAt: incident.declaredAt + 60 * h.deps.settings.phaseMinuteMs,
+    };
+    expect(await fireClockEntry(h.deps, stale)).toBe("skipped");
   });
 
   it("changes the severity: the event, the card's record and the reminders still to come", async () => {
@@ -245,11 +259,9 @@ describe("the incident lifecycle use cases", () => {
       summary: "Severity: sev1 → sev2",
       details: { from: "sev1", to: "sev2" },
     });
-    // sev1 reminded at 25, 35, 45, 55 (every 10); sev2 at 30 and 45 (every 15). Minute 45 stays,
-    // the reminders already past (minute 5 … 15) are left alone.
-    expect(h.queue.cancelled.sort()).toEqual(
-      [25, 35, 55].map((m) => `${incident.id}/reminder-${m}`).sort(),
-    );
+    // sev1 reminds at 25, 35, 45, 55 (every 10); sev2 at 30 and 45 (every 15): the pending
+    // minute 25 gives way to minute 30, which schedules 45 when it fires.
+    expect(h.queue.cancelled).toEqual([`${incident.id}/reminder-25`]);
     expect(
       h.queue.scheduled.map((j) => (j.kind === "clock-entry" ? clockEntryName(j.entry) : "")),
     ).toEqual(["reminder-30"]);
@@ -268,7 +280,7 @@ describe("the incident lifecycle use cases", () => {
     expect(again).toMatchObject({ ok: false, code: "invalid-input" });
   });
 
-  it("resolves: cancels every clock entry and renders the postmortem", async () => {
+  it("resolves: cancels the pending clock entry and renders the postmortem", async () => {
     const { incident } = await declared(h);
     const result = await resolveIncident(h.deps, {
       incident: { incidentId: incident.id },
@@ -276,7 +288,7 @@ describe("the incident lifecycle use cases", () => {
       summary: "backend restarted",
     });
     if (!result.ok) throw new Error(result.message);
-    expect(h.queue.cancelled).toHaveLength(28);
+    expect(h.queue.cancelled).toEqual([`${incident.id}/reminder-5`]);
     expect(result.value.postmortem).toContain("backend restarted");
     const again = await resolveIncident(h.deps, {
       incident: { incidentId: incident.id },

@@ -3,7 +3,8 @@ import {
   clockEntryName,
   DEFAULT_REMINDERS,
   dueAt,
-  entriesBefore,
+  minuteAt,
+  nextClockEntry,
 } from "../../../src/domain/phase-clock";
 
 describe("the phase clock", () => {
@@ -35,11 +36,25 @@ describe("the phase clock", () => {
     ]);
   });
 
-  it("lists what mitigation drops: everything up to and including the long-term phase change", () => {
-    const dropped = entriesBefore(entries, "long-term").map(clockEntryName);
-    expect(dropped).toContain("reminder-45");
-    expect(dropped).toContain("phase-long-term");
-    expect(dropped).not.toContain("reminder-120");
+  it("keeps one entry pending: each one's successor, in the order of the whole day", () => {
+    const chain: string[] = [];
+    let entry = nextClockEntry(DEFAULT_REMINDERS, 0, "immediate");
+    while (entry) {
+      chain.push(clockEntryName(entry));
+      entry = nextClockEntry(DEFAULT_REMINDERS, entry.minute, entry.phase);
+    }
+    expect(chain).toEqual(entries.map(clockEntryName));
+  });
+
+  it("skips what the phase has passed: after mitigation at minute 20, long-term's first reminder", () => {
+    expect(nextClockEntry(DEFAULT_REMINDERS, 20, "short-term")?.minute).toBe(30);
+    const afterMitigation = nextClockEntry(DEFAULT_REMINDERS, 20, "long-term");
+    expect(afterMitigation && clockEntryName(afterMitigation)).toBe("reminder-120");
+    expect(nextClockEntry(DEFAULT_REMINDERS, 23 * 60, "long-term")).toBeNull();
+  });
+
+  it("counts incident-clock minutes from the declaration", () => {
+    expect(minuteAt(1000, 1300, 20)).toBe(15);
   });
 
   it("converts clock minutes into real time with PHASE_MINUTE_MS", () => {
