@@ -1,10 +1,10 @@
-import { Agent, request } from "node:http";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { startBotProcess, waitUntilListening } from "../bot-process";
 import { processCpuMs } from "../process-cpu";
+import { jsonPost, RawHttpSender } from "./raw-sender";
 import { startFakeSlack } from "../../test/fakes/fake-slack";
 import { freePort } from "../../test/support/free-port";
 import { startPrivateRedis } from "../../test/support/redis-server";
@@ -13,7 +13,8 @@ import { startPrivateRedis } from "../../test/support/redis-server";
  * Alert intake under a burst: 100 Alertmanager deliveries at once (20 groups, each delivered 5
  * times, as an Alertmanager cluster's peers and its retries do) against the real `npm start`
  * process on a private Redis, per run. Measures the HTTP answer time and checks that each group
- * made exactly one incident (one 201, the rest repeats, one channel in the fake Slack).
+ * made exactly one incident (one 201, the rest repeats, one channel in the fake Slack). The same
+ * bursts against a node:http server that does nothing (floor-server) give the floor in the run.
  */
 export interface AlertBenchOptions {
   posts: number;
@@ -46,10 +47,11 @@ export async function runAlertBench(args: Map<string, string> = new Map()): Prom
   };
   const load = loadavg()[0] ?? 0;
   const runs = await measure(options);
-  const markdown = alertBenchMarkdown(options, runs, load, loadavg()[0] ?? 0);
+  const floor = await measureFloor(options);
+  const markdown = alertBenchMarkdown(options, runs, floor, load, loadavg()[0] ?? 0);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/alerts.md", markdown);
-  writeFileSync("bench/results/alerts.json", JSON.stringify({ options, runs }, null, 2));
+  writeFileSync("bench/results/alerts.json", JSON.stringify({ options, runs, floor }, null, 2));
   return markdown;
 }
 
@@ -70,11 +72,13 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
     env: { ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: "warn", ALERT_STORM_LIMIT: "100000" },
   });
   const base = `http://127.0.0.1:${port}`;
+  const sender = new RawHttpSender("127.0.0.1", port);
+  const pids = { bot: bot.child.pid ?? 0, redis: redis.pid };
   const runs: RunStats[] = [];
   try {
     await waitUntilListening(`${base}/slack/events`, bot, SECRET);
     // Connections, JIT and Lua scripts warmed; its channels are all open before the first run.
-    await burst(base, options, "warmup", { bot: bot.child.pid ?? 0, redis: redis.pid });
+    await burst(sender, options, "warmup", pids);
     await slack.waitFor(
       () => slack.callsOf("conversations.create").length >= options.groups,
       "the warm-up's channels",
@@ -82,10 +86,7 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
     );
     for (let run = 0; run < options.runs; run += 1) {
       const channelsBefore = slack.callsOf("conversations.create").length;
-      const stats = await burst(base, options, `run${run}`, {
-        bot: bot.child.pid ?? 0,
-        redis: redis.pid,
-      });
+      const stats = await burst(sender, options, `run${run}`, pids);
       await slack.waitFor(
         () => slack.callsOf("conversations.create").length >= channelsBefore + options.groups,
         "one channel per group",
@@ -99,7 +100,7 @@ async function measure(options: AlertBenchOptions): Promise<RunStats[]> {
       });
     }
   } finally {
-    agent.destroy();
+    sender.close();
     await bot.stop();
     await slack.stop();
     await redis.stop();
@@ -114,13 +115,21 @@ const payload = JSON.parse(
 
 /** All posts at once; returns answer times and how many groups were declared. */
 async function burst(
-  base: string,
+  sender: RawHttpSender,
   options: AlertBenchOptions,
   label: string,
   pids: { bot: number; redis: number },
 ) {
-  const bodies = Array.from({ length: options.posts }, (_, i) =>
-    JSON.stringify({ ...payload, groupKey: `{}:{bench="${label}",group="${i % options.groups}"}` }),
+  const requests = Array.from({ length: options.posts }, (_, i) =>
+    jsonPost(
+      "127.0.0.1",
+      "/alerts/alertmanager",
+      JSON.stringify({
+        ...payload,
+        groupKey: `{}:{bench="${label}",group="${i % options.groups}"}`,
+      }),
+      { Authorization: `Bearer ${TOKEN}` },
+    ),
   );
   const cpuOf = () => ({
     bot: processCpuMs(pids.bot),
@@ -128,17 +137,10 @@ async function burst(
     sender: processCpuMs(process.pid),
   });
   const before = cpuOf();
-  const results = await Promise.all(
-    bodies.map((body) => post(`${base}/alerts/alertmanager`, body)),
-  );
+  const results = await sender.burst(requests);
   const after = cpuOf();
-  const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return {
-    median: at(0.5),
-    p99: at(0.99),
-    max: sorted[sorted.length - 1] ?? 0,
+    ...answerTimes(results.map((r) => r.ms)),
     non2xx: results.filter((r) => r.status < 200 || r.status > 299).length,
     declared: results.filter((r) => r.status === 201).length,
     cpu: {
@@ -149,41 +151,49 @@ async function burst(
   };
 }
 
-/**
- * node:http with kept-alive connections, as Alertmanager's own HTTP client keeps them: the time
- * measured is the bot's, not a fresh TCP handshake's or a heavier client's.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 200 });
+function answerTimes(times: number[]): { median: number; p99: number; max: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return { median: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
 
-function post(url: string, body: string): Promise<{ ms: number; status: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          authorization: `Bearer ${TOKEN}`,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on("end", () =>
-          resolve({ ms: performance.now() - started, status: response.statusCode ?? 0 }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
+type FloorStats = ReturnType<typeof answerTimes>;
+
+/** The same bursts against a server that parses the body and answers, doing nothing else. */
+async function measureFloor(options: AlertBenchOptions): Promise<FloorStats[]> {
+  const child = spawn(process.execPath, [join(__dirname, "floor-server.js")], {
+    stdio: ["ignore", "pipe", "inherit"],
   });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      child.once("exit", (code) => reject(new Error(`the floor server exited with ${code}`)));
+    });
+    const sender = new RawHttpSender("127.0.0.1", port);
+    const body = JSON.stringify(payload);
+    const requests = Array.from({ length: options.posts }, () =>
+      jsonPost("127.0.0.1", "/", body, { Authorization: `Bearer ${TOKEN}` }),
+    );
+    const runs: FloorStats[] = [];
+    try {
+      await sender.burst(requests);
+      for (let run = 0; run < options.runs; run += 1) {
+        runs.push(answerTimes((await sender.burst(requests)).map((r) => r.ms)));
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    } finally {
+      sender.close();
+    }
+    return runs;
+  } finally {
+    child.kill();
+  }
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-function spread(runs: RunStats[], pick: (s: RunStats) => number): string {
+function spread<T>(runs: T[], pick: (s: T) => number): string {
   const values = runs.map(pick).sort((a, b) => a - b);
   const median = values[Math.floor(values.length / 2)] ?? 0;
   return `${ms(median)} (${ms(values[0] ?? 0)}–${ms(values[values.length - 1] ?? 0)})`;
@@ -193,6 +203,7 @@ function spread(runs: RunStats[], pick: (s: RunStats) => number): string {
 export function alertBenchMarkdown(
   options: AlertBenchOptions,
   runs: RunStats[],
+  floor: FloorStats[],
   loadBefore: number,
   loadAfter: number,
 ): string {
@@ -201,11 +212,12 @@ export function alertBenchMarkdown(
   return [
     "## Alert intake",
     "",
-    `${options.posts} Alertmanager deliveries sent at once (${options.groups} groups, each delivered ${perGroup} times), ${options.runs} runs after one warm-up burst; median of the runs (min–max). The bot is the real \`npm start\` process on a private redis-server (the routes on \`PORT\`, the atomic groupKey claim in Redis, the declare use case, BullMQ workers opening the channels in the fake Slack over loopback HTTP); the bench process plays Alertmanager.`,
+    `${options.posts} Alertmanager deliveries sent at once (${options.groups} groups, each delivered ${perGroup} times), ${options.runs} runs after one warm-up burst; median of the runs (min–max). The bot is the real \`npm start\` process on a private redis-server (the routes on \`PORT\`, the atomic groupKey claim in Redis, the declare use case, BullMQ workers opening the channels in the fake Slack over loopback HTTP); the bench process plays Alertmanager, with one kept-alive connection per delivery and requests written as prepared bytes (as wrk or autocannon do; node:http's own client cost a quarter of a millisecond per request on the same two cores). The floor is the same bursts, in the same run, against a node:http server that parses each body and answers, doing nothing else.`,
     "",
     "| answer time | median | p99 | max |",
     "| --- | --- | --- | --- |",
     `| \`POST /alerts/alertmanager\` | ${spread(runs, (r) => r.median)} | ${spread(runs, (r) => r.p99)} | ${spread(runs, (r) => r.max)} |`,
+    `| floor: node:http answering at once | ${spread(floor, (r) => r.median)} | ${spread(floor, (r) => r.p99)} | ${spread(floor, (r) => r.max)} |`,
     "",
     `- CPU from the first post to the last answer, median of the runs: the bot ${spread(runs, (r) => r.cpu.bot)}, redis-server ${spread(runs, (r) => r.cpu.redis)}, the sender (this bench) ${spread(runs, (r) => r.cpu.sender)}.`,
     `- One incident per group: ${oneEach ? "yes" : "NO"} in every run (201 answers per run: ${runs.map((r) => r.declared).join(", ")}; channels opened per run: ${runs.map((r) => r.channels).join(", ")}; non-2xx answers: ${runs.reduce((n, r) => n + r.non2xx, 0)}).`,

@@ -3,6 +3,7 @@ import { incidentChannelName, makeIncidentId } from "../domain/incident-id";
 import { runIdFor } from "../domain/incident-run";
 import { personNamed, type TextPart } from "../domain/message-text";
 import { DEFAULT_SEVERITY, type Severity } from "../domain/severity";
+import type { TimelineEvent } from "../domain/timeline";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { schedulePhaseClock } from "./schedule-phase-clock";
 import { startRun } from "./start-run";
@@ -22,6 +23,8 @@ export interface DeclareIncidentInput {
   id?: string;
   /** Default true. False leaves the channel to the announce job, so the caller answers at once. */
   openChannelNow?: boolean;
+  /** Events written with `declared`, just after it (an alert's firing). */
+  alsoRecord?: readonly TimelineEvent[];
 }
 
 export interface DeclaredIncident {
@@ -67,22 +70,37 @@ export async function declareIncident(
   let incident = parsed.data;
   if (!(await deps.incidents.create(incident)))
     return fail("conflict", "Incident id taken; retry.");
-  const key = "declared";
-  await deps.timeline.append(incident.id, {
-    type: "declared",
-    key,
-    at: now,
-    actor: source.kind === "person" ? person(input.declaredBy) : BOT,
-    summary: `Declared "${incident.title}" (${incident.severity})`,
-    details: { title: incident.title, severity: incident.severity, hosts: incident.hosts, source },
-  });
+  const events: TimelineEvent[] = [
+    {
+      type: "declared",
+      key: "declared",
+      at: now,
+      actor: source.kind === "person" ? person(input.declaredBy) : BOT,
+      summary: `Declared "${incident.title}" (${incident.severity})`,
+      details: {
+        title: incident.title,
+        severity: incident.severity,
+        hosts: incident.hosts,
+        source,
+      },
+    },
+    ...(input.alsoRecord ?? []),
+  ];
+  // Issued together, so they take one round trip; appended in this order all the same, since
+  // one connection's commands run in the order they were sent.
+  await Promise.all([
+    ...events.map((event) => deps.timeline.append(incident.id, event)),
+    schedulePhaseClock(deps, incident),
+  ]);
   if (input.openChannelNow !== false) incident = (await openChannel(deps, incident)) ?? incident;
   deps.metrics?.incidentDeclared(
     source.kind === "person" ? "person" : source.integration,
     incident.severity,
   );
-  await deps.queue.announce({ incidentId: incident.id, eventKey: key });
-  await schedulePhaseClock(deps, incident);
+  // Announced once written (recordEvent's order): the announce job reads the event.
+  await Promise.all(
+    events.map((event) => deps.queue.announce({ incidentId: incident.id, eventKey: event.key })),
+  );
   const run = await startImmediateRun(deps, incident);
   return succeed({
     incident,

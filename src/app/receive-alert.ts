@@ -66,29 +66,28 @@ async function handle(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcom
 async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome> {
   const now = deps.clock.now();
   const candidate = makeIncidentId(now, notice.title, deps.randomSuffix());
-  const claim = await deps.alerts.claim(notice.integration, notice.dedupeKey, candidate);
-  if (!claim.claimed) {
-    // Quiet: the card and the timeline show it; the channel already knows this alert.
-    await deps.timeline.append(claim.incidentId, alertEvent(notice, "repeat", now, deps));
-    return { status: "repeat", incidentId: claim.incidentId };
-  }
-  const gate = await deps.alerts.admitDeclare(
+  // Quiet: the card and the timeline show a repeat; the channel already knows this alert.
+  const claim = await deps.alerts.claimFiring(notice.integration, notice.dedupeKey, {
     candidate,
+    repeat: alertEvent(notice, "repeat", now, deps),
     now,
-    deps.storm.windowMs,
-    deps.storm.limit,
-  );
-  if (!gate.admitted) {
-    const target = await newestOpen(deps, gate.recent);
+    storm: deps.storm,
+  });
+  if (claim.kind === "repeat") return { status: "repeat", incidentId: claim.incidentId };
+  if (!claim.admitted) {
+    const target = await newestOpen(deps, claim.recent);
     if (target) return attach(deps, notice, candidate, target, now);
   }
-  const declared = await declareClaimed(deps, notice, candidate);
-  await deps.alerts.confirm(notice.integration, notice.dedupeKey, declared.id);
-  await recordEvent(deps, declared.id, alertEvent(notice, "firing", now, deps));
+  const declared = await declareClaimed(deps, notice, candidate, now);
   return { status: "declared", incidentId: declared.id };
 }
 
-async function declareClaimed(deps: AlertDeps, notice: AlertNotice, id: string): Promise<Incident> {
+async function declareClaimed(
+  deps: AlertDeps,
+  notice: AlertNotice,
+  id: string,
+  now: number,
+): Promise<Incident> {
   const matched = matchHosts(notice.hostHints, deps.knownHosts);
   try {
     const declared = await declareIncident(deps, {
@@ -105,6 +104,7 @@ async function declareClaimed(deps: AlertDeps, notice: AlertNotice, id: string):
         url: notice.url?.slice(0, 2000) ?? null,
       },
       openChannelNow: false,
+      alsoRecord: [alertEvent(notice, "firing", now, deps)],
     });
     if (!declared.ok) throw new Error(`declare refused: ${declared.message}`);
     return declared.value.incident;

@@ -1,4 +1,21 @@
 import type { Integration } from "../domain/incident";
+import type { TimelineEvent } from "../domain/timeline";
+
+export interface FiringInput {
+  /** The id the incident gets if this delivery declares it. */
+  candidate: string;
+  /** What the holder's timeline records if an incident already holds the key. */
+  repeat: TimelineEvent;
+  now: number;
+  /** ALERT_STORM_LIMIT alert-declared incidents in ALERT_STORM_WINDOW_MINUTES at most. */
+  storm: { limit: number; windowMs: number };
+}
+
+export type FiringClaim =
+  | { kind: "repeat"; incidentId: string }
+  | { kind: "claimed"; admitted: true }
+  /** Past the storm gate's limit: `recent` lists the window's incidents, newest first. */
+  | { kind: "claimed"; admitted: false; recent: string[] };
 
 /**
  * Which incident holds an alert's dedupe key, made atomic where the incidents live (Redis), so two
@@ -6,29 +23,19 @@ import type { Integration } from "../domain/incident";
  */
 export interface AlertStore {
   /**
-   * Claims the key for `candidate` unless an incident holds it: one that is open, or one being
-   * declared right now. A key whose incident was resolved is claimed afresh.
+   * A firing delivery, atomically: an incident that holds the key (one that is open, or one being
+   * declared right now) gets `repeat` on its timeline; otherwise the key is claimed for
+   * `candidate` (a key whose incident was resolved is claimed afresh) and the storm gate admits
+   * it as an alert-declared incident, or not. The claim holds while the incident is open.
    */
-  claim(
+  claimFiring(
     integration: Integration,
     dedupeKey: string,
-    candidate: string,
-  ): Promise<{ claimed: boolean; incidentId: string }>;
-  /** The incident now exists: the claim lasts while it is open. */
-  confirm(integration: Integration, dedupeKey: string, incidentId: string): Promise<void>;
+    input: FiringInput,
+  ): Promise<FiringClaim>;
   /** The declare stored nothing: let a retry claim the key again. */
   release(integration: Integration, dedupeKey: string, incidentId: string): Promise<void>;
-  /**
-   * The storm gate, atomic: admits `candidate` as an alert-declared incident unless `limit` were
-   * admitted in the last `windowMs`; when it refuses, `recent` lists those, newest first.
-   */
-  admitDeclare(
-    candidate: string,
-    now: number,
-    windowMs: number,
-    limit: number,
-  ): Promise<{ admitted: boolean; recent: string[] }>;
-  /** Takes an admitted candidate back out of the gate (its declare stored nothing). */
+  /** Takes an admitted candidate back out of the storm gate (its declare stored nothing). */
   forgetDeclare(candidate: string): Promise<void>;
   /** Points a claim at another incident (an alert attached to one during a storm). */
   repoint(integration: Integration, dedupeKey: string, from: string, to: string): Promise<void>;

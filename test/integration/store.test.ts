@@ -1,6 +1,6 @@
 import type { Approval } from "../../src/domain/approval";
 import { Redis } from "ioredis";
-import { createRedisStores } from "../../src/adapters/store";
+import { createRedisStores, RedisAlertStore, redisKeys } from "../../src/adapters/store";
 import type { Incident } from "../../src/domain/incident";
 import type { TimelineEvent } from "../../src/domain/timeline";
 import { testRedisUrl, uniquePrefix } from "../support/redis";
@@ -93,6 +93,11 @@ describe("the Redis stores", () => {
     ]);
   });
 
+  it("points the channel at an incident created with one", async () => {
+    await stores.incidents.create({ ...incident("inc-20260101-c", 1000), channel: "C7" });
+    expect((await stores.incidents.findByChannel("C7"))?.id).toBe("inc-20260101-c");
+  });
+
   it("applies concurrent updates one after the other without losing any", async () => {
     await stores.incidents.create(incident("inc-20260101-c", 1000));
     await Promise.all(
@@ -179,5 +184,107 @@ describe("the Redis stores", () => {
     );
     expect(counts.filter((c) => c.finished === c.total)).toHaveLength(1);
     expect(await stores.runs.hostReports("run-x-immediate-0")).toHaveLength(3);
+  });
+});
+
+describe("the alert store's claim of a firing alert", () => {
+  let redis: Redis;
+  let prefix: string;
+  let alerts: RedisAlertStore;
+  let stores: ReturnType<typeof createRedisStores>;
+  const storm = { limit: 100, windowMs: 3_600_000 };
+  const firing = (candidate: string, now: number) => ({
+    candidate,
+    now,
+    storm,
+    repeat: { ...note(`alert-repeat-${now}`, now) },
+  });
+
+  beforeEach(() => {
+    redis = new Redis(testRedisUrl());
+    prefix = uniquePrefix("alert-store");
+    alerts = new RedisAlertStore(redis, redisKeys(prefix));
+    stores = createRedisStores(redis, prefix);
+  });
+  afterEach(async () => {
+    await redis.quit();
+  });
+
+  it("gives a key to one of many deliveries at once; the others land on its timeline once each", async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        alerts.claimFiring("alertmanager", "g1", firing(`inc-20260101-${i}`, 1000 + i)),
+      ),
+    );
+    const winners = claims.filter((c) => c.kind === "claimed");
+    expect(winners).toHaveLength(1);
+    const holder = await alerts.holder("alertmanager", "g1");
+    expect(claims.filter((c) => c.kind === "repeat").every((c) => c.incidentId === holder)).toBe(
+      true,
+    );
+    await stores.incidents.create(incident(holder ?? "", 1000));
+    expect((await stores.timeline.read(holder ?? "")).map((e) => e.type)).toEqual(
+      Array.from({ length: 7 }, () => "note"),
+    );
+  });
+
+  it("lets a claim whose declare died lapse after a minute, and one whose incident resolved go", async () => {
+    expect(
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-dead", 1000)),
+    ).toMatchObject({
+      kind: "claimed",
+    });
+    // No incident record: being declared, for a minute.
+    expect(
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-b", 30_000)),
+    ).toEqual({
+      kind: "repeat",
+      incidentId: "inc-20260101-dead",
+    });
+    expect(
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-c", 62_000)),
+    ).toMatchObject({
+      kind: "claimed",
+    });
+    await stores.incidents.create(incident("inc-20260101-c", 62_000));
+    // An open incident holds its key however long it lasts.
+    expect(
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-d", 10_000_000)),
+    ).toEqual({
+      kind: "repeat",
+      incidentId: "inc-20260101-c",
+    });
+    await stores.incidents.update("inc-20260101-c", (c) => ({ ...c, state: "resolved" }));
+    expect(
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-e", 10_000_001)),
+    ).toMatchObject({
+      kind: "claimed",
+    });
+    expect(await alerts.holder("alertmanager", "g2")).toBe("inc-20260101-e");
+  });
+
+  it("releases a claim only for its holder", async () => {
+    await alerts.claimFiring("alertmanager", "g3", firing("inc-20260101-f", 1000));
+    await alerts.release("alertmanager", "g3", "inc-20260101-other");
+    expect(await alerts.holder("alertmanager", "g3")).toBe("inc-20260101-f");
+    await alerts.release("alertmanager", "g3", "inc-20260101-f");
+    expect(await alerts.holder("alertmanager", "g3")).toBeNull();
+  });
+
+  it("admits up to the storm limit in the window, then names the recent incidents", async () => {
+    const small = { limit: 2, windowMs: 60_000 };
+    const claim = (key: string, id: string, now: number) =>
+      alerts.claimFiring("alertmanager", key, { ...firing(id, now), storm: small });
+    expect(await claim("s1", "inc-20260101-1", 1000)).toEqual({ kind: "claimed", admitted: true });
+    expect(await claim("s2", "inc-20260101-2", 2000)).toEqual({ kind: "claimed", admitted: true });
+    expect(await claim("s3", "inc-20260101-3", 3000)).toEqual({
+      kind: "claimed",
+      admitted: false,
+      recent: ["inc-20260101-2", "inc-20260101-1"],
+    });
+    expect(await claim("s4", "inc-20260101-4", 62_500)).toEqual({
+      kind: "claimed",
+      admitted: true,
+    });
   });
 });

@@ -1,49 +1,58 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Integration } from "../../domain/incident";
-import type { AlertStore } from "../../ports/alert-store";
+import { TimelineEvent } from "../../domain/timeline";
+import type { AlertStore, FiringClaim, FiringInput } from "../../ports/alert-store";
 import type { RedisKeys } from "./redis-keys";
 import { RedisScript, StoreError } from "./redis-script";
 
 /**
- * The claim, in one step: the holder keeps the key unless its incident's record says resolved.
- * An incident that does not exist yet is being declared (the claim's expiry covers a declare that
- * died); one that exists is open or mitigated. The record, not the open index, decides: the index
- * is written just after the record, and a claim between the two must not take the key.
+ * A firing delivery in one step. The key's claim is `<incident id> <claimed at>`; its holder keeps
+ * it unless that incident's record says resolved. An incident with no record yet is being
+ * declared; a claim left that way for PENDING_CLAIM_MS by a declare that died lapses. The record,
+ * not the open index, decides: the index is written with the record, but in another key. Held:
+ * the repeat is appended to the holder's timeline (once per event key, as the timeline store
+ * appends), so a repeat is one round trip. Claimed: the storm gate (a sliding window of
+ * alert-declared incidents) admits the candidate, or refuses and names the recent ones.
  */
-const claimScript = new RedisScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder then
+const fireScript = new RedisScript(`
+local claim = redis.call('GET', KEYS[1])
+if claim then
+  local holder, since = string.match(claim, '^(%S+) ?(%d*)$')
   local record = redis.call('GET', ARGV[2] .. holder)
-  if not record or cjson.decode(record).state ~= 'resolved' then return {0, holder} end
+  local held
+  if record then held = cjson.decode(record).state ~= 'resolved'
+  else held = since == '' or tonumber(ARGV[7]) - tonumber(since) < tonumber(ARGV[3]) end
+  if held then
+    local stream = ARGV[4] .. holder
+    if not redis.call('HGET', stream .. ':keys', ARGV[5]) then
+      redis.call('HSET', stream .. ':keys', ARGV[5], redis.call('XADD', stream, '*', 'e', ARGV[6]))
+    end
+    return {0, holder}
+  end
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[7]) - tonumber(ARGV[8]))
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[9]) then
+  return {1, ARGV[1], redis.call('ZREVRANGE', KEYS[2], 0, 19)}
+end
+redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
 return {1, ARGV[1]}
 `);
 
-/** The storm gate: a sliding window of alert-declared incidents, checked and added in one step. */
-const admitScript = new RedisScript(`
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[3]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
-  return {0, redis.call('ZREVRANGE', KEYS[1], 0, 19)}
-end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, {}}
-`);
+/** The holder part of a claim, compared with ARGV[1]. */
+const HOLDER_IS = "string.match(redis.call('GET', KEYS[1]) or '', '^(%S+)') == ARGV[1]";
 
 const repointScript = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end
+if ${HOLDER_IS} then redis.call('SET', KEYS[1], ARGV[2]) return 1 end
 return 0
 `);
 
-const ifHolder = (command: string) =>
-  new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('${command}', KEYS[1]) end
+const releaseScript = new RedisScript(`
+if ${HOLDER_IS} then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
-const confirmScript = ifHolder("PERSIST");
-const releaseScript = ifHolder("DEL");
 
 /** A declare takes well under a second; a claim left by a process that died lapses after this. */
 const PENDING_CLAIM_MS = 60_000;
@@ -56,36 +65,39 @@ export class RedisAlertStore implements AlertStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  async claim(integration: Integration, dedupeKey: string, candidate: string) {
-    const reply = await claimScript.run(
+  async claimFiring(
+    integration: Integration,
+    dedupeKey: string,
+    input: FiringInput,
+  ): Promise<FiringClaim> {
+    const repeat = TimelineEvent.parse(input.repeat);
+    const reply = await fireScript.run(
       this.redis,
-      [this.claimKey(integration, dedupeKey)],
-      [candidate, this.keys.incidentKeyPrefix, PENDING_CLAIM_MS],
+      [this.claimKey(integration, dedupeKey), this.keys.alertDeclares],
+      [
+        input.candidate,
+        this.keys.incidentKeyPrefix,
+        PENDING_CLAIM_MS,
+        this.keys.timelinePrefix,
+        repeat.key,
+        JSON.stringify(repeat),
+        input.now,
+        input.storm.windowMs,
+        input.storm.limit,
+      ],
     );
     if (!Array.isArray(reply) || typeof reply[1] !== "string") {
       throw new StoreError("unexpected-reply", `alert claim answered ${String(reply)}`, true);
     }
-    return { claimed: reply[0] === 1, incidentId: reply[1] };
-  }
-
-  async confirm(integration: Integration, dedupeKey: string, incidentId: string): Promise<void> {
-    await confirmScript.run(this.redis, [this.claimKey(integration, dedupeKey)], [incidentId]);
+    if (reply[0] !== 1) return { kind: "repeat", incidentId: reply[1] };
+    const recent: unknown = reply[2];
+    return Array.isArray(recent)
+      ? { kind: "claimed", admitted: false, recent: recent.map(String) }
+      : { kind: "claimed", admitted: true };
   }
 
   async release(integration: Integration, dedupeKey: string, incidentId: string): Promise<void> {
     await releaseScript.run(this.redis, [this.claimKey(integration, dedupeKey)], [incidentId]);
-  }
-
-  async admitDeclare(candidate: string, now: number, windowMs: number, limit: number) {
-    const reply = await admitScript.run(
-      this.redis,
-      [this.keys.alertDeclares],
-      [candidate, now, windowMs, limit],
-    );
-    if (!Array.isArray(reply) || !Array.isArray(reply[1])) {
-      throw new StoreError("unexpected-reply", `storm gate answered ${String(reply)}`, true);
-    }
-    return { admitted: reply[0] === 1, recent: reply[1].map(String) };
   }
 
   async forgetDeclare(candidate: string): Promise<void> {
@@ -96,8 +108,9 @@ export class RedisAlertStore implements AlertStore {
     await repointScript.run(this.redis, [this.claimKey(integration, dedupeKey)], [from, to]);
   }
 
-  holder(integration: Integration, dedupeKey: string): Promise<string | null> {
-    return this.redis.get(this.claimKey(integration, dedupeKey));
+  async holder(integration: Integration, dedupeKey: string): Promise<string | null> {
+    const claim = await this.redis.get(this.claimKey(integration, dedupeKey));
+    return claim?.split(" ")[0] ?? null;
   }
 
   async seenDelivery(integration: Integration, deliveryId: string): Promise<boolean> {

@@ -25,6 +25,15 @@ return 1
 
 const MAX_CAS_ATTEMPTS = 50;
 
+/** The record (unless the id is taken), both indexes and the channel's pointer, in one step. */
+const createScript = new RedisScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+if KEYS[4] then redis.call('SET', KEYS[4], ARGV[3]) end
+return 1
+`);
+
 export class RedisIncidentStore implements IncidentStore {
   constructor(
     private readonly redis: Redis,
@@ -33,15 +42,18 @@ export class RedisIncidentStore implements IncidentStore {
 
   async create(incident: Incident): Promise<boolean> {
     const stored = { ...incident, version: incident.version ?? 0 };
-    const ok = await this.redis.set(this.keys.incident(incident.id), JSON.stringify(stored), "NX");
-    if (ok !== "OK") return false;
-    await this.redis
-      .multi()
-      .zadd(this.keys.allIncidents, incident.declaredAt, incident.id)
-      .zadd(this.keys.openIncidents, incident.declaredAt, incident.id)
-      .exec();
-    if (incident.channel) await this.redis.set(this.keys.channel(incident.channel), incident.id);
-    return true;
+    const channel = incident.channel ? [this.keys.channel(incident.channel)] : [];
+    const created = await createScript.run(
+      this.redis,
+      [
+        this.keys.incident(incident.id),
+        this.keys.allIncidents,
+        this.keys.openIncidents,
+        ...channel,
+      ],
+      [JSON.stringify(stored), incident.declaredAt, incident.id],
+    );
+    return created === 1;
   }
 
   async get(id: string): Promise<Incident | null> {

@@ -9,6 +9,8 @@ export function redisKeys(prefix: string) {
     openIncidents: `${prefix}:incidents:open`,
     channel: (channel: string) => `${prefix}:channel:${channel}`,
     timeline: (id: string) => `${prefix}:timeline:${id}`,
+    /** timeline(id) is this and the id (the alert claim's script builds it in Lua). */
+    timelinePrefix: `${prefix}:timeline:`,
     timelineKeys: (id: string) => `${prefix}:timeline:${id}:keys`,
     /** The key name predates the delivery log: kept so an upgrade does not resend messages. */
     deliveries: (id: string) => `${prefix}:timeline:${id}:announced`,
