@@ -41,6 +41,7 @@ import { executeHostRun } from "./app/execute-host-run";
 import { executeRemediation } from "./app/execute-remediation";
 import { expireApproval } from "./app/expire-approval";
 import { fireClockEntry } from "./app/fire-clock-entry";
+import { declareAlerted } from "./app/receive-alert";
 import { DEFAULT_SETTINGS, type LifecycleDeps, type LifecycleSettings } from "./app/lifecycle-deps";
 import { ConfigError, configFrom, environmentWithDotEnv, type Config } from "./config/env";
 import type { KnownHost } from "./domain/alerts/alert-notice";
@@ -173,7 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       : startLifecycleWorkers(
           redis,
           queueSettings,
-          lifecycleHandlers(deps),
+          lifecycleHandlers(deps, alerts),
           (where, error, job) =>
             log(job ? "job attempt failed" : "worker error", {
               queue: where,
@@ -230,8 +231,9 @@ async function redisHealth(redis: Redis): Promise<string> {
 }
 
 /** Each worker is thin: one use case per job kind. */
-export function lifecycleHandlers(deps: LifecycleDeps): LifecycleHandlers {
+export function lifecycleHandlers(deps: LifecycleDeps, alerts: AlertStore): LifecycleHandlers {
   return {
+    declare: (job, attempt) => declareAlerted({ ...deps, alerts }, job, attempt),
     hostRun: (job, attempt) => executeHostRun(deps, job, attempt),
     remediation: (job) => executeRemediation(deps, job),
     clockEntry: (job) => fireClockEntry(deps, job),

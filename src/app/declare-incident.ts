@@ -19,8 +19,14 @@ export interface DeclareIncidentInput {
   playbook?: string;
   /** Default: the person `declaredBy`. An alert's incident has no commander until one takes it. */
   source?: IncidentSource;
-  /** An id chosen beforehand (an alert claims its dedupe key for it first); default: a new one. */
+  /**
+   * An id chosen beforehand (an alert claims its dedupe key for it first); default: a new one.
+   * Declaring a chosen id again (a retried job) goes on from the stored incident: every later
+   * write is idempotent, so what the first attempt did is not done twice.
+   */
   id?: string;
+  /** When it was declared (an alert's receipt); default: now. */
+  declaredAt?: number;
   /** Default true. False leaves the channel to the announce job, so the caller answers at once. */
   openChannelNow?: boolean;
   /** Events written with `declared`, just after it (an alert's firing). */
@@ -45,7 +51,7 @@ export async function declareIncident(
 ): Promise<UseCaseResult<DeclaredIncident>> {
   const title = input.title.trim();
   if (!title) return fail("invalid-input", "Give the incident a title: /incident declare TITLE.");
-  const now = deps.clock.now();
+  const now = input.declaredAt ?? deps.clock.now();
   const source = input.source ?? { kind: "person", id: input.declaredBy };
   const parsed = Incident.safeParse({
     id: input.id ?? makeIncidentId(now, title, deps.randomSuffix()),
@@ -68,8 +74,13 @@ export async function declareIncident(
   });
   if (!parsed.success) return fail("invalid-input", parsed.error.issues[0]?.message ?? "invalid");
   let incident = parsed.data;
-  if (!(await deps.incidents.create(incident)))
-    return fail("conflict", "Incident id taken; retry.");
+  if (!(await deps.incidents.create(incident))) {
+    const stored = input.id ? await deps.incidents.get(input.id) : null;
+    if (!stored || stored.declaredAt !== incident.declaredAt) {
+      return fail("conflict", "Incident id taken; retry.");
+    }
+    incident = stored;
+  }
   const events: TimelineEvent[] = [
     {
       type: "declared",

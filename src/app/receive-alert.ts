@@ -5,7 +5,9 @@ import { BOT, type Incident } from "../domain/incident";
 import { makeIncidentId } from "../domain/incident-id";
 import type { TimelineEventOf } from "../domain/timeline";
 import type { AlertStore } from "../ports/alert-store";
+import type { DeclareJob } from "../ports/job-queue";
 import { declareIncident } from "./declare-incident";
+import { LifecycleError } from "./use-case-result";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordEvent } from "./record-event";
 
@@ -78,24 +80,30 @@ async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
     const target = await newestOpen(deps, claim.recent);
     if (target) return attach(deps, notice, candidate, target, now);
   }
-  const declared = await declareClaimed(deps, notice, candidate, now);
-  return { status: "declared", incidentId: declared.id };
+  await enqueueDeclare(deps, notice, candidate, now);
+  return { status: "declared", incidentId: candidate };
 }
 
-async function declareClaimed(
+/**
+ * The claim is taken: the incident is declared by a queued job, so the sender's answer waits on
+ * one more write, not on the declaration's. If even that write fails, nothing was stored: the claim
+ * and the storm gate's entry are taken back, and the error goes to the sender as a 5xx.
+ */
+async function enqueueDeclare(
   deps: AlertDeps,
   notice: AlertNotice,
   id: string,
   now: number,
-): Promise<Incident> {
+): Promise<void> {
   const matched = matchHosts(notice.hostHints, deps.knownHosts);
   try {
-    const declared = await declareIncident(deps, {
-      id,
+    await deps.queue.enqueueDeclare({
+      incidentId: id,
       title: notice.title,
       severity: notice.severity,
       hosts: matched.length > 0 ? matched : [...deps.defaultHosts],
       declaredBy: notice.integration,
+      declaredAt: now,
       source: {
         kind: "integration",
         integration: notice.integration,
@@ -103,18 +111,59 @@ async function declareClaimed(
         alert: notice.title.slice(0, 500),
         url: notice.url?.slice(0, 2000) ?? null,
       },
-      openChannelNow: false,
-      alsoRecord: [alertEvent(notice, "firing", now, deps)],
+      firing: alertEvent(notice, "firing", now, deps),
     });
-    if (!declared.ok) throw new Error(`declare refused: ${declared.message}`);
+  } catch (error) {
+    await deps.alerts.release(notice.integration, notice.dedupeKey, id).catch(() => undefined);
+    await deps.alerts.forgetDeclare(id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The declare job: saves the incident an alert declared, with `declared` and the alert's firing,
+ * and starts its clock and its playbook (declareIncident, re-entrant for the same id). A refusal
+ * cannot be helped by a retry; after it, or after the last attempt, the claim is released so the
+ * alert's next delivery declares afresh rather than being taken for a repeat.
+ */
+export async function declareAlerted(
+  deps: LifecycleDeps & { alerts: Pick<AlertStore, "release" | "forgetDeclare"> },
+  job: DeclareJob,
+  attempt: { isLastAttempt: boolean },
+): Promise<Incident> {
+  try {
+    const declared = await declareIncident(deps, {
+      id: job.incidentId,
+      title: job.title,
+      severity: job.severity,
+      hosts: job.hosts,
+      declaredBy: job.declaredBy,
+      declaredAt: job.declaredAt,
+      source: job.source,
+      openChannelNow: false,
+      alsoRecord: [job.firing],
+    });
+    if (!declared.ok) {
+      throw new LifecycleError("declare-refused", `declare refused: ${declared.message}`, false);
+    }
     return declared.value.incident;
   } catch (error) {
-    if (!(await deps.incidents.get(id).catch(() => null))) {
-      await deps.alerts.release(notice.integration, notice.dedupeKey, id).catch(() => undefined);
-      await deps.alerts.forgetDeclare(id).catch(() => undefined);
+    const retryable = (error as { retryable?: unknown }).retryable !== false;
+    const givingUp = attempt.isLastAttempt || !retryable;
+    // An incident that was saved keeps its key: releasing it would open a second one.
+    if (givingUp && job.source.kind === "integration" && !(await stored(deps, job.incidentId))) {
+      await deps.alerts.release(job.source.integration, job.source.dedupeKey, job.incidentId);
+      await deps.alerts.forgetDeclare(job.incidentId);
     }
     throw error;
   }
+}
+
+function stored(deps: LifecycleDeps, id: string): Promise<boolean> {
+  return deps.incidents.get(id).then(
+    (incident) => incident !== null,
+    () => true, // unknown: keep the claim
+  );
 }
 
 /** The newest of the storm's incidents that is not resolved (one being declared counts). */

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { IncidentId, IncidentSource } from "../domain/incident";
 import { ClockEntry } from "../domain/phase-clock";
+import { Severity } from "../domain/severity";
+import { TimelineEvent } from "../domain/timeline";
 
 /**
  * The background work of an incident, as jobs. Payloads are zod schemas so the worker parses them
@@ -38,6 +41,24 @@ export const ClockJob = z.discriminatedUnion("kind", [
 ]);
 export type ClockJob = z.infer<typeof ClockJob>;
 
+/**
+ * An incident an alert declares. The intake claims the alert's key, enqueues this and answers;
+ * the job saves the incident, writes `declared` and the alert's firing, starts the clock and the
+ * playbook. Declaring the same id again (a retried attempt) goes on from what was stored.
+ */
+export const DeclareJob = z.object({
+  incidentId: IncidentId,
+  title: z.string().min(1),
+  severity: Severity,
+  hosts: z.array(z.string()),
+  declaredBy: z.string(),
+  declaredAt: z.number().int(),
+  source: IncidentSource,
+  /** The alert event written just after `declared`. */
+  firing: TimelineEvent,
+});
+export type DeclareJob = z.infer<typeof DeclareJob>;
+
 export const AnnounceJob = z.object({ incidentId: z.string(), eventKey: z.string() });
 export type AnnounceJob = z.infer<typeof AnnounceJob>;
 
@@ -55,6 +76,7 @@ export const CardRefreshJob = z.object({
 export type CardRefreshJob = z.infer<typeof CardRefreshJob>;
 
 export interface JobQueue {
+  enqueueDeclare(job: DeclareJob): Promise<void>;
   enqueueHostRun(job: HostRunJob): Promise<void>;
   enqueueRemediation(job: RemediationJob): Promise<void>;
   /** A delayed job due at `job.dueAt` (epoch ms); survives restarts of every process. */

@@ -7,6 +7,7 @@ import type { ApprovalStore, RemediationOutcome } from "../../src/ports/approval
 import type { DeliveryLog } from "../../src/ports/delivery-log";
 import type { IncidentStore } from "../../src/ports/incident-store";
 import type {
+  DeclareJob,
   AnnounceJob,
   CardRefreshJob,
   ClockJob,
@@ -225,6 +226,12 @@ export class RecordingJobQueue implements JobQueue {
   readonly cancelledExpiries: string[] = [];
   readonly announcements: AnnounceJob[] = [];
   readonly cardRefreshes: CardRefreshJob[] = [];
+
+  readonly declares: DeclareJob[] = [];
+
+  async enqueueDeclare(job: DeclareJob): Promise<void> {
+    if (!this.declares.some((j) => j.incidentId === job.incidentId)) this.declares.push(job);
+  }
 
   async enqueueHostRun(job: HostRunJob): Promise<void> {
     if (!this.hostRuns.some((j) => j.runId === job.runId && j.host === job.host)) {

@@ -5,6 +5,7 @@ import type {
   AnnounceJob,
   CardRefreshJob,
   ClockJob,
+  DeclareJob,
   HostRunJob,
   JobQueue,
   RemediationJob,
@@ -12,8 +13,9 @@ import type {
 import { jobIds } from "./job-ids";
 import { QUEUE_NAMES, type QueueSettings } from "./queue-settings";
 
-/** The JobQueue port on four BullMQ queues. Every add uses a deterministic job id. */
+/** The JobQueue port on BullMQ queues, one per kind of work. Every add uses a deterministic job id. */
 export class BullmqJobQueue implements JobQueue {
+  readonly declares: Queue;
   readonly hostRuns: Queue;
   readonly remediations: Queue;
   readonly clock: Queue;
@@ -29,6 +31,11 @@ export class BullmqJobQueue implements JobQueue {
   ) {
     const base = { connection, prefix: settings.prefix };
     const keep = { removeOnComplete: settings.keepCompleted, removeOnFail: settings.keepFailed };
+    // A declare waits only on Redis: retried quickly and for long, since the sender was told 2xx.
+    this.declares = new Queue(QUEUE_NAMES.declares, {
+      ...base,
+      defaultJobOptions: { ...keep, attempts: 12, backoff: { type: "exponential", delay: 250 } },
+    });
     this.hostRuns = new Queue(QUEUE_NAMES.hostRuns, {
       ...base,
       defaultJobOptions: {
@@ -68,13 +75,13 @@ export class BullmqJobQueue implements JobQueue {
 
   /** Resolves once every queue's connection is up (a close during start-up then has nothing pending). */
   async ready(): Promise<void> {
-    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    const queues = this.all();
     await Promise.all(queues.map((queue) => queue.waitUntilReady()));
   }
 
   /** Waiting, delayed, active and failed jobs of each queue (for the backlog gauge). */
   async jobCounts(): Promise<Record<string, Record<string, number>>> {
-    const queues = [this.hostRuns, this.remediations, this.clock, this.announcements, this.cards];
+    const queues = this.all();
     const counts = await Promise.all(
       queues.map((queue) => queue.getJobCounts("waiting", "delayed", "active", "failed")),
     );
@@ -83,15 +90,24 @@ export class BullmqJobQueue implements JobQueue {
 
   /** A queue's connection errors (BullMQ emits them instead of throwing), e.g. to the log. */
   onError(listener: (queue: string, error: Error) => void): void {
-    for (const queue of [
+    for (const queue of this.all()) {
+      queue.on("error", (error) => listener(queue.name, error));
+    }
+  }
+
+  private all(): Queue[] {
+    return [
+      this.declares,
       this.hostRuns,
       this.remediations,
       this.clock,
       this.announcements,
       this.cards,
-    ]) {
-      queue.on("error", (error) => listener(queue.name, error));
-    }
+    ];
+  }
+
+  async enqueueDeclare(job: DeclareJob): Promise<void> {
+    await this.declares.add("declare", job, { jobId: jobIds.declare(job.incidentId) });
   }
 
   async enqueueHostRun(job: HostRunJob): Promise<void> {
@@ -143,12 +159,6 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      this.hostRuns.close(),
-      this.remediations.close(),
-      this.clock.close(),
-      this.announcements.close(),
-      this.cards.close(),
-    ]);
+    await Promise.all(this.all().map((queue) => queue.close()));
   }
 }

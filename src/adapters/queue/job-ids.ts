@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 const part = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, "_");
 
 export const jobIds = {
+  declare: (incidentId: string) => `dcl-${part(incidentId)}`,
   hostRun: (runId: string, host: string) => `hr-${part(runId)}-${part(host)}`,
   /**
    * The command digest is part of the id, and the job's incident too: a job that differs from the

@@ -6,6 +6,7 @@ import {
   AnnounceJob,
   CardRefreshJob,
   ClockJob,
+  DeclareJob,
   HostRunJob,
   RemediationJob,
 } from "../../ports/job-queue";
@@ -16,6 +17,7 @@ type ApprovalExpiryJob = Extract<ClockJob, { kind: "approval-expiry" }>;
 
 /** What each worker calls: the use cases, bound to their ports by main.ts. */
 export interface LifecycleHandlers {
+  declare(job: DeclareJob, attempt: { isLastAttempt: boolean }): Promise<unknown>;
   hostRun(job: HostRunJob, attempt: { isLastAttempt: boolean }): Promise<unknown>;
   remediation(job: RemediationJob): Promise<unknown>;
   clockEntry(job: ClockEntryJob): Promise<unknown>;
@@ -32,7 +34,7 @@ export interface LifecycleWorkers {
 }
 
 /**
- * The four workers. Each is thin: parse the payload with zod, call one handler, and turn an error
+ * The workers, one per queue. Each is thin: parse the payload with zod, call one handler, and turn an error
  * that says `retryable: false` into BullMQ's UnrecoverableError so it is not retried.
  */
 export function startLifecycleWorkers(
@@ -61,6 +63,9 @@ export function startLifecycleWorkers(
     return worker;
   };
   const workers = [
+    make(QUEUE_NAMES.declares, settings.concurrency.declares, (job) =>
+      handlers.declare(payload(DeclareJob, job), { isLastAttempt: isLastAttempt(job) }),
+    ),
     make(QUEUE_NAMES.hostRuns, settings.concurrency.hostRuns, (job) =>
       handlers.hostRun(payload(HostRunJob, job), { isLastAttempt: isLastAttempt(job) }),
     ),

@@ -19,6 +19,7 @@ export interface QueueSettings {
   keepCompleted: { age: number; count: number };
   keepFailed: { age: number; count: number };
   concurrency: {
+    declares: number;
     hostRuns: number;
     remediations: number;
     clock: number;
@@ -40,10 +41,11 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   keepFailed: { age: 14 * 24 * 3600, count: 10_000 },
   // Host runs mostly wait on SSH and the hosts: 32 at once, as the engine itself fans out, so a
   // 30-host incident gets every host's triage in one wave instead of four.
-  concurrency: { hostRuns: 32, remediations: 4, clock: 32, announce: 8, cards: 4 },
+  concurrency: { declares: 8, hostRuns: 32, remediations: 4, clock: 32, announce: 8, cards: 4 },
 };
 
 export const QUEUE_NAMES = {
+  declares: "declares",
   hostRuns: "host-runs",
   remediations: "remediations",
   clock: "clock",

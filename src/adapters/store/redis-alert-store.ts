@@ -9,7 +9,7 @@ import { RedisScript, StoreError } from "./redis-script";
 /**
  * A firing delivery in one step. The key's claim is `<incident id> <claimed at>`; its holder keeps
  * it unless that incident's record says resolved. An incident with no record yet is being
- * declared; a claim left that way for PENDING_CLAIM_MS by a declare that died lapses. The record,
+ * declared; a claim left that way for PENDING_CLAIM_MS (a declare job lost) lapses. The record,
  * not the open index, decides: the index is written with the record, but in another key. Held:
  * the repeat is appended to the holder's timeline (once per event key, as the timeline store
  * appends), so a repeat is one round trip. Claimed: the storm gate (a sliding window of
@@ -54,8 +54,12 @@ if ${HOLDER_IS} then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 
-/** A declare takes well under a second; a claim left by a process that died lapses after this. */
-const PENDING_CLAIM_MS = 60_000;
+/**
+ * A claim whose incident is not saved yet lapses after this. The declare is a queued job, retried
+ * for minutes and released when it gives up, so only a job lost with Redis's data leaves one
+ * behind; a shorter time would let a repeat declare a second incident behind a slow queue.
+ */
+const PENDING_CLAIM_MS = 10 * 60_000;
 /** PagerDuty retries a delivery for a while; ids are kept well beyond that. */
 const DELIVERY_TTL_SECONDS = 3 * 24 * 3600;
 

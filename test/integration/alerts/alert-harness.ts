@@ -10,6 +10,7 @@ import { alertRoutesOf, startRuntime, type Runtime } from "../../../src/main";
 import type { PlaybookRunner } from "../../../src/ports/playbook-runner";
 import { startFakeSlack, type FakeSlack } from "../../fakes/fake-slack";
 import { uniquePrefix } from "../../support/redis";
+import { waitFor } from "../lifecycle/runtime";
 
 export const ALERT_TOKEN = "am-webhook-token-5c1f";
 export const PD_SECRET = "pd-webhook-secret-77aa";
@@ -39,7 +40,7 @@ export interface AlertBot {
   slack: FakeSlack;
   server: HttpServer;
   url: string;
-  /** The stored incident (throws when there is none). */
+  /** The stored incident, once the declare job has saved it (throws when it never is). */
   incident(id: string | null): Promise<Incident>;
   /** The texts the fake Slack got in a channel. */
   messagesIn(channel: string | null): string[];
@@ -90,11 +91,9 @@ export async function startAlertBot(input: {
     slack,
     server,
     url: `http://127.0.0.1:${server.port}`,
-    incident: async (id) => {
-      const found = id ? await runtime.deps.incidents.get(id) : null;
-      if (!found) throw new Error(`no incident ${id}`);
-      return found;
-    },
+    // An alert's incident is saved by the declare job just after the answer: wait for it.
+    incident: (id) =>
+      waitFor(`incident ${id}`, async () => (id ? runtime.deps.incidents.get(id) : null)),
     messagesIn: (channel) =>
       slack.state.messages.filter((m) => m.channel === channel).map((m) => m.text),
     close: async () => {

@@ -84,6 +84,7 @@ describe("POST /alerts/alertmanager", () => {
       200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
     ]);
     expect(new Set(outcomes.map((o) => o.incidentId)).size).toBe(1);
+    await incident(outcomes[0]?.incidentId ?? null);
     const open = await bot.runtime.deps.incidents.list({ openOnly: true, limit: 100 });
     const ofGroup = open.filter(
       (i) => i.source?.kind === "integration" && i.source.dedupeKey === "concurrent-group",

@@ -32,6 +32,6 @@ describe("an Alertmanager delivery while Redis is down", () => {
     });
     expect(retried.status).toBe(201);
     const { incidentId } = (await retried.json()) as { incidentId: string };
-    expect(await bot.runtime.deps.incidents.get(incidentId)).toMatchObject({ state: "open" });
+    expect(await bot.incident(incidentId)).toMatchObject({ state: "open" });
   }, 60_000);
 });
