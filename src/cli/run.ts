@@ -22,7 +22,9 @@ import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { EarlyConnections } from "./early-connections";
 import { renderPlan, renderReport } from "./run-output";
+import { cliFileCache } from "./file-cache";
 import { cliConfig } from "./settings";
+import type { ValidatedFileCache } from "../adapters/playbooks/validated-cache";
 
 export const runUsage =
   "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
@@ -57,10 +59,12 @@ export const run: Subcommand = async (args, io) => {
   const concurrency = parseConcurrency(values.concurrency);
   const config = cliConfig(io);
   const overrides = parseVars(values.var ?? []);
+  const cache = cliFileCache(config);
   const { hosts, inventory } = await selectHosts(
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
+    cache,
   );
   const executor = new EarlyConnections(new SshExecutor());
   if (!values["dry-run"]) {
@@ -79,6 +83,7 @@ export const run: Subcommand = async (args, io) => {
       hosts,
       executor,
       playbooksDir: values.playbooks ?? config.playbooksDir,
+      cache,
       serviceVarsOf: (host, playbook) => ({
         ...ownServiceVars(inventory, host, playbook),
         ...overrides,
@@ -100,12 +105,13 @@ async function runLoaded(
     hosts: ResolvedHost[];
     executor: EarlyConnections;
     playbooksDir: string;
+    cache: ValidatedFileCache | undefined;
     /** A service playbook's variables for a host (from the inventory's services:, then --var). */
     serviceVarsOf(host: string, playbook: Playbook): Record<string, string>;
   },
 ): Promise<number> {
   const { values, positionals, phase, concurrency, executor, playbooksDir } = input;
-  const playbook = await findPlaybook(playbooksDir, positionals[0] ?? "");
+  const playbook = await findPlaybook(playbooksDir, positionals[0] ?? "", input.cache);
   if (!playbook.phases[phase]) {
     const has = Object.keys(playbook.phases).join(", ");
     throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
@@ -151,18 +157,22 @@ function parseVars(items: string[]): Record<string, string> {
   return vars;
 }
 
-async function findPlaybook(dir: string, id: string): Promise<Playbook> {
+async function findPlaybook(
+  dir: string,
+  id: string,
+  cache: ValidatedFileCache | undefined,
+): Promise<Playbook> {
   // A playbook's id is its file name (validate enforces it), so the one file is enough: parsing
   // the others' YAML cost a one-host run as much as its SSH round trip. The whole directory is
   // read only to explain why the playbook is missing or broken.
   if (PLAYBOOK_ID.test(id)) {
     for (const ext of [".yaml", ".yml"]) {
-      const one = await loadPlaybookFile(join(dir, `${id}${ext}`));
+      const one = await loadPlaybookFile(join(dir, `${id}${ext}`), cache);
       const [found] = one.playbooks;
       if (found?.id === id) return found;
     }
   }
-  const { playbooks, errors } = await loadPlaybooks(dir);
+  const { playbooks, errors } = await loadPlaybooks(dir, cache);
   const playbook = playbooks.find((candidate) => candidate.id === id);
   if (playbook) return playbook;
   const broken = errors.filter(
@@ -178,8 +188,9 @@ async function selectHosts(
   inventoryPath: string,
   selection: string,
   overrides: Record<string, string>,
+  cache: ValidatedFileCache | undefined,
 ): Promise<{ hosts: ResolvedHost[]; inventory: Inventory }> {
-  const loaded = await loadInventory(inventoryPath);
+  const loaded = await loadInventory(inventoryPath, cache);
   if (!loaded.inventory)
     throw new UsageError(`invalid inventory:\n  ${loaded.errors.join("\n  ")}`);
   const names = selection
