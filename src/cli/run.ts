@@ -2,7 +2,6 @@ import { parseArgs } from "node:util";
 import { loadInventory, resolveInventoryHosts } from "../adapters/playbooks/load-inventory";
 import { join } from "node:path";
 import { loadPlaybookFile, loadPlaybooks } from "../adapters/playbooks/load-playbooks";
-import { SshExecutor } from "../adapters/ssh/ssh-executor";
 import {
   PlaybookInputError,
   engineDefaults,
@@ -25,6 +24,7 @@ import { renderPlan, renderReport } from "./run-output";
 import { cliFileCache } from "./file-cache";
 import { cliConfig } from "./settings";
 import type { ValidatedFileCache } from "../adapters/playbooks/validated-cache";
+import type { RemoteExecutor } from "../ports/remote-executor";
 
 export const runUsage =
   "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
@@ -66,7 +66,7 @@ export const run: Subcommand = async (args, io) => {
     overrides,
     cache,
   );
-  const executor = new EarlyConnections(new SshExecutor());
+  const executor = new EarlyConnections(sshOnFirstConnect());
   if (!values["dry-run"]) {
     const first = hosts.slice(0, concurrency ?? engineDefaults.concurrency);
     executor.open(
@@ -140,6 +140,22 @@ async function runLoaded(
   const couldNotRun = report.hosts.some((host) => host.steps.some((s) => s.status === "error"));
   return couldNotRun ? EXIT_FAILED : EXIT_OK;
 }
+
+/**
+ * The SSH executor, loaded when the first connection opens: node-ssh and ssh2 take a quarter of
+ * the start-up, and a dry run connects to nothing. CommonJS output, hence require.
+ */
+function sshOnFirstConnect(): RemoteExecutor {
+  let ssh: RemoteExecutor | undefined;
+  return {
+    connect: (target, options) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading, see above
+      ssh ??= new (require("../adapters/ssh/ssh-executor") as SshModule).SshExecutor();
+      return ssh.connect(target, options);
+    },
+  };
+}
+type SshModule = typeof import("../adapters/ssh/ssh-executor");
 
 function parseConcurrency(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

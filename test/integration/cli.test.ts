@@ -159,6 +159,12 @@ describe("incident-bot CLI against the lab", () => {
     expect(heavy).toEqual([]);
   });
 
+  it("loads no SSH library for a dry run", async () => {
+    const { code, loaded } = await modulesLoadedByRun({ INCIDENT_BOT_CACHE: "off" });
+    expect(code).toBe(0);
+    expect(loaded.filter((path) => /node_modules\/(node-ssh|ssh2)\//.test(path))).toEqual([]);
+  });
+
   it("does not load the yaml package for a run whose playbook and inventory are cached", async () => {
     const env = { INCIDENT_BOT_CACHE_DIR: join(scratch, "module-cache") };
     const yaml = (loaded: string[]) => loaded.filter((path) => /node_modules\/yaml\//.test(path));
