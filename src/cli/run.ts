@@ -2,7 +2,6 @@ import { parseArgs } from "node:util";
 import { loadInventory, resolveInventoryHosts } from "../adapters/playbooks/load-inventory";
 import { join } from "node:path";
 import { loadPlaybookFile, loadPlaybooks } from "../adapters/playbooks/load-playbooks";
-import { SshExecutor } from "../adapters/ssh/ssh-executor";
 import {
   PlaybookInputError,
   engineDefaults,
@@ -22,7 +21,10 @@ import { isTriageStep } from "../domain/triage";
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Subcommand } from "./io";
 import { EarlyConnections } from "./early-connections";
 import { renderPlan, renderReport } from "./run-output";
+import { cliFileCache } from "./file-cache";
 import { cliConfig } from "./settings";
+import type { ValidatedFileCache } from "../adapters/playbooks/validated-cache";
+import type { RemoteExecutor } from "../ports/remote-executor";
 
 export const runUsage =
   "incident-bot run PLAYBOOK --hosts H[,H…] [--phase PHASE] [--json] [--triage] [--dry-run] [--var NAME=VALUE]… [--concurrency N] [--playbooks DIR] [--inventory FILE]";
@@ -57,12 +59,14 @@ export const run: Subcommand = async (args, io) => {
   const concurrency = parseConcurrency(values.concurrency);
   const config = cliConfig(io);
   const overrides = parseVars(values.var ?? []);
+  const cache = cliFileCache(config);
   const { hosts, inventory } = await selectHosts(
     values.inventory ?? config.inventoryPath,
     values.hosts,
     overrides,
+    cache,
   );
-  const executor = new EarlyConnections(new SshExecutor());
+  const executor = new EarlyConnections(sshOnFirstConnect());
   if (!values["dry-run"]) {
     const first = hosts.slice(0, concurrency ?? engineDefaults.concurrency);
     executor.open(
@@ -79,6 +83,7 @@ export const run: Subcommand = async (args, io) => {
       hosts,
       executor,
       playbooksDir: values.playbooks ?? config.playbooksDir,
+      cache,
       serviceVarsOf: (host, playbook) => ({
         ...ownServiceVars(inventory, host, playbook),
         ...overrides,
@@ -100,12 +105,13 @@ async function runLoaded(
     hosts: ResolvedHost[];
     executor: EarlyConnections;
     playbooksDir: string;
+    cache: ValidatedFileCache | undefined;
     /** A service playbook's variables for a host (from the inventory's services:, then --var). */
     serviceVarsOf(host: string, playbook: Playbook): Record<string, string>;
   },
 ): Promise<number> {
   const { values, positionals, phase, concurrency, executor, playbooksDir } = input;
-  const playbook = await findPlaybook(playbooksDir, positionals[0] ?? "");
+  const playbook = await findPlaybook(playbooksDir, positionals[0] ?? "", input.cache);
   if (!playbook.phases[phase]) {
     const has = Object.keys(playbook.phases).join(", ");
     throw new UsageError(`playbook "${playbook.id}" has no ${phase} phase (it has: ${has})`);
@@ -135,6 +141,22 @@ async function runLoaded(
   return couldNotRun ? EXIT_FAILED : EXIT_OK;
 }
 
+/**
+ * The SSH executor, loaded when the first connection opens: node-ssh and ssh2 take a quarter of
+ * the start-up, and a dry run connects to nothing. CommonJS output, hence require.
+ */
+function sshOnFirstConnect(): RemoteExecutor {
+  let ssh: RemoteExecutor | undefined;
+  return {
+    connect: (target, options) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading, see above
+      ssh ??= new (require("../adapters/ssh/ssh-executor") as SshModule).SshExecutor();
+      return ssh.connect(target, options);
+    },
+  };
+}
+type SshModule = typeof import("../adapters/ssh/ssh-executor");
+
 function parseConcurrency(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new UsageError("--concurrency must be 1 to 9999");
@@ -151,18 +173,22 @@ function parseVars(items: string[]): Record<string, string> {
   return vars;
 }
 
-async function findPlaybook(dir: string, id: string): Promise<Playbook> {
+async function findPlaybook(
+  dir: string,
+  id: string,
+  cache: ValidatedFileCache | undefined,
+): Promise<Playbook> {
   // A playbook's id is its file name (validate enforces it), so the one file is enough: parsing
   // the others' YAML cost a one-host run as much as its SSH round trip. The whole directory is
   // read only to explain why the playbook is missing or broken.
   if (PLAYBOOK_ID.test(id)) {
     for (const ext of [".yaml", ".yml"]) {
-      const one = await loadPlaybookFile(join(dir, `${id}${ext}`));
+      const one = await loadPlaybookFile(join(dir, `${id}${ext}`), cache);
       const [found] = one.playbooks;
       if (found?.id === id) return found;
     }
   }
-  const { playbooks, errors } = await loadPlaybooks(dir);
+  const { playbooks, errors } = await loadPlaybooks(dir, cache);
   const playbook = playbooks.find((candidate) => candidate.id === id);
   if (playbook) return playbook;
   const broken = errors.filter(
@@ -178,8 +204,9 @@ async function selectHosts(
   inventoryPath: string,
   selection: string,
   overrides: Record<string, string>,
+  cache: ValidatedFileCache | undefined,
 ): Promise<{ hosts: ResolvedHost[]; inventory: Inventory }> {
-  const loaded = await loadInventory(inventoryPath);
+  const loaded = await loadInventory(inventoryPath, cache);
   if (!loaded.inventory)
     throw new UsageError(`invalid inventory:\n  ${loaded.errors.join("\n  ")}`);
   const names = selection

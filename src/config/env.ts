@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import {
   DEFAULT_REMINDERS_BY_SEVERITY,
@@ -136,6 +138,16 @@ export const EnvSchema = z.object({
   INCIDENT_LIST_TOKEN: optionalText.pipe(
     z.string().min(16, "at least 16 characters (e.g. `openssl rand -hex 32`)").optional(),
   ),
+  /** `off`: the command line neither reads nor writes its cache of validated files. */
+  INCIDENT_BOT_CACHE: z
+    .string()
+    .default("on")
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(["on", "off"])),
+  /** Where that cache lives, over the XDG default below. */
+  INCIDENT_BOT_CACHE_DIR: optionalText,
+  XDG_CACHE_HOME: optionalText,
+  HOME: optionalText,
   /** pino's level names; `silent` turns logging off. */
   LOG_LEVEL: z
     .string()
@@ -190,6 +202,11 @@ export interface Config {
   metricsPort: number | undefined;
   /** LOG_LEVEL. */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /**
+   * The command line's cache of validated playbook and inventory files: INCIDENT_BOT_CACHE_DIR,
+   * else `$XDG_CACHE_HOME/incident-bot`, else `~/.cache/incident-bot`; null with INCIDENT_BOT_CACHE=off.
+   */
+  cacheDir: string | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -244,8 +261,17 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       metricsPort: e.METRICS_PORT,
       logLevel: e.LOG_LEVEL,
+      cacheDir: cacheDirectory(e),
     },
   };
+}
+
+function cacheDirectory(e: z.infer<typeof EnvSchema>): string | null {
+  if (e.INCIDENT_BOT_CACHE === "off") return null;
+  if (e.INCIDENT_BOT_CACHE_DIR) return resolve(e.INCIDENT_BOT_CACHE_DIR);
+  // The XDG base directory spec: a relative XDG_CACHE_HOME is invalid and to be ignored.
+  const xdg = e.XDG_CACHE_HOME && isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
+  return join(xdg ?? join(e.HOME ?? homedir(), ".cache"), "incident-bot");
 }
 
 /** Bad configuration: every problem, one `VARIABLE: message` line each. */

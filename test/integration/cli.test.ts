@@ -32,6 +32,33 @@ function cli(args: string[]): Promise<Ran> {
   });
 }
 
+/**
+ * The modules a dry run of apache-502 on proxy-1 loads (require.cache once it is done), with the
+ * CLI called in a fresh process through dispatch, and what it printed.
+ */
+async function modulesLoadedByRun(
+  env: Record<string, string>,
+): Promise<{ code: number; loaded: string[]; out: string }> {
+  const script = [
+    `const { dispatch } = require(${JSON.stringify(join(root, "dist/src/cli/dispatch.js"))});`,
+    "let out = '';",
+    "const io = { out: (text) => (out += text), err: () => undefined, env: process.env };",
+    `dispatch(["run", "apache-502", "--hosts", "proxy-1", "--dry-run", "--inventory", ${JSON.stringify(lab.inventoryPath)}], io)`,
+    "  .then((code) => console.log(JSON.stringify({ code, loaded: Object.keys(require.cache), out })));",
+  ].join("\n");
+  const ran = await new Promise<Ran>((done, fail) => {
+    const child = spawn(process.execPath, ["-e", script], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: scratch, ...env },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr: "" }));
+  });
+  return JSON.parse(ran.stdout) as { code: number; loaded: string[]; out: string };
+}
+
 /** A one-step playbook whose command leaves a file on the host, to see whether it ran. */
 function markerPlaybook(marker: string): string {
   const dir = join(scratch, "playbooks");
@@ -124,25 +151,30 @@ describe("incident-bot CLI against the lab", () => {
   });
 
   it("loads neither Slack, BullMQ, Redis, pino-pretty nor prom-client for a run", async () => {
-    const script = [
-      `const { dispatch } = require(${JSON.stringify(join(root, "dist/src/cli/dispatch.js"))});`,
-      "const io = { out: () => undefined, err: () => undefined, env: process.env };",
-      `dispatch(["run", "apache-502", "--hosts", "proxy-1", "--dry-run", "--inventory", ${JSON.stringify(lab.inventoryPath)}], io)`,
-      "  .then((code) => console.log(JSON.stringify({ code, loaded: Object.keys(require.cache) })));",
-    ].join("\n");
-    const ran = await new Promise<Ran>((done, fail) => {
-      const child = spawn(process.execPath, ["-e", script], { cwd: root });
-      let stdout = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on("error", fail);
-      child.on("close", (code) => done({ code, stdout, stderr: "" }));
-    });
-    const { code, loaded } = JSON.parse(ran.stdout) as { code: number; loaded: string[] };
+    const { code, loaded } = await modulesLoadedByRun({ INCIDENT_BOT_CACHE: "off" });
     expect(code).toBe(0);
     const heavy = loaded.filter((path) =>
       /node_modules\/(@slack|bullmq|ioredis|pino|pino-pretty|prom-client)\//.test(path),
     );
     expect(heavy).toEqual([]);
+  });
+
+  it("loads no SSH library for a dry run", async () => {
+    const { code, loaded } = await modulesLoadedByRun({ INCIDENT_BOT_CACHE: "off" });
+    expect(code).toBe(0);
+    expect(loaded.filter((path) => /node_modules\/(node-ssh|ssh2)\//.test(path))).toEqual([]);
+  });
+
+  it("does not load the yaml package for a run whose playbook and inventory are cached", async () => {
+    const env = { INCIDENT_BOT_CACHE_DIR: join(scratch, "module-cache") };
+    const yaml = (loaded: string[]) => loaded.filter((path) => /node_modules\/yaml\//.test(path));
+    const miss = await modulesLoadedByRun(env);
+    expect(miss.code).toBe(0);
+    expect(yaml(miss.loaded)).not.toEqual([]);
+    const hit = await modulesLoadedByRun(env);
+    expect(hit.code).toBe(0);
+    expect(yaml(hit.loaded)).toEqual([]);
+    expect(hit.out).toBe(miss.out);
   });
 
   it("prints per-host steps and the diagnosis for people", async () => {

@@ -30,7 +30,8 @@ async function incidentBotRunPlaybook(
   const io: CliIo = {
     out: (text) => (stdout += text),
     err: (text) => (stderr += text),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    // The cache off: a test leaves nothing in the home directory of whoever runs it.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, INCIDENT_BOT_CACHE: "off" },
   };
   const argv = [playbook, ...args, "--json", "--playbooks", PLAYBOOKS];
   const status = await run([...argv, "--inventory", lab.inventoryPath], io);

@@ -8,6 +8,7 @@ import {
   type InventoryTarget,
 } from "../../domain/inventory";
 import type { ProxyKindName } from "../../domain/proxies/registry";
+import type { ValidatedFileCache } from "./validated-cache";
 import { loadYamlFile } from "./yaml-file";
 
 export interface InventoryHostEntry {
@@ -19,11 +20,15 @@ export interface InventoryHostEntry {
   upstreamService?: string;
 }
 
-/** Loads inventory.yml (the CONTRACT format); errors as `file: path.to.field: message`. */
+/**
+ * Loads inventory.yml (the CONTRACT format); errors as `file: path.to.field: message`. With a
+ * cache, a file whose bytes were validated before is not parsed again.
+ */
 export async function loadInventory(
   path: string,
+  cache?: ValidatedFileCache,
 ): Promise<{ inventory: Inventory; errors: [] } | { inventory: null; errors: string[] }> {
-  const loaded = await loadYamlFile(path, Inventory);
+  const loaded = await loadYamlFile(path, Inventory, cache && { cache, kind: "inventory" });
   return loaded.ok
     ? { inventory: loaded.value, errors: [] }
     : { inventory: null, errors: loaded.errors };

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatIssuePath } from "../../domain/playbook-validation";
+import type { CachedKind, ValidatedFileCache } from "./validated-cache";
 
 /** `file: path.to.field: message`, the one error format of `validate`. */
 export function fileError(file: string, field: string, message: string): string {
@@ -18,21 +18,57 @@ export function displayName(path: string, cwd = process.cwd()): string {
 export type Loaded<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /**
- * Reads a YAML file and validates it with a zod schema. Every problem is reported, not just the
- * first: YAML syntax errors with their line and column, schema issues with their field path.
+ * Everything that turns a file's text into its value (YAML, schema, further checks), reporting
+ * every problem with the file's `name`. The value it accepts must depend on the text alone (the
+ * path may only add errors): values are cached by the file's content.
  */
-export async function loadYamlFile<S extends z.ZodType>(
+export type Validation<T> = (text: string, name: string) => Loaded<T>;
+
+/** A cache and what its entries are (a playbook's bytes are not an inventory's value). */
+export interface CacheSlot {
+  cache: ValidatedFileCache;
+  kind: CachedKind;
+}
+
+/**
+ * Reads a file and validates it. With a cache, bytes this version of the bot already validated
+ * are not validated again (nor is the YAML parser loaded); a value that fails is never stored, so
+ * a broken file is read and reported in full every time.
+ */
+export async function loadValidatedFile<T>(
   path: string,
-  schema: S,
-): Promise<Loaded<z.infer<S>>> {
+  validate: Validation<T>,
+  slot?: CacheSlot,
+): Promise<Loaded<T>> {
   const name = displayName(path);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     return { ok: false, errors: [fileError(name, "", `cannot read the file (${code || error})`)] };
   }
+  const hit = slot ? await slot.cache.lookup(slot.kind, bytes) : undefined;
+  // Stored by this version and format (both are in the key) from a value `validate` returned.
+  if (hit !== undefined) return { ok: true, value: hit as T };
+  const loaded = validate(bytes.toString("utf8"), name);
+  if (loaded.ok && slot) await slot.cache.store(slot.kind, bytes, loaded.value);
+  return loaded;
+}
+
+/**
+ * Parses YAML text and validates it with a zod schema. Every problem is reported, not just the
+ * first: YAML syntax errors with their line and column, schema issues with their field path.
+ */
+export function parseYamlText<S extends z.ZodType>(
+  text: string,
+  name: string,
+  schema: S,
+): Loaded<z.infer<S>> {
+  // Loaded here, not at the top: a command whose files all come from the cache never needs it,
+  // and it costs a one-host run a fifth of its start-up. CommonJS output, hence require.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading, see above
+  const { LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
   const lines = new LineCounter();
   const document = parseDocument(text, {
     prettyErrors: false,
@@ -62,4 +98,13 @@ export async function loadYamlFile<S extends z.ZodType>(
     return { ok: false, errors };
   }
   return { ok: true, value: result.data };
+}
+
+/** Reads a YAML file and validates it with a zod schema (see parseYamlText), through a cache if given. */
+export async function loadYamlFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  slot?: CacheSlot,
+): Promise<Loaded<z.infer<S>>> {
+  return loadValidatedFile(path, (text, name) => parseYamlText(text, name, schema), slot);
 }

@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { ConfigError, configFrom, loadConfig, parseDotEnv } from "../../../src/config/env";
 import { DEFAULT_REMINDERS_BY_SEVERITY } from "../../../src/domain/phase-clock";
 
@@ -34,8 +36,28 @@ describe("configuration from the environment", () => {
         page: { publicUrl: undefined, secret: undefined, listToken: undefined },
         metricsPort: undefined,
         logLevel: "info",
+        cacheDir: join(homedir(), ".cache", "incident-bot"),
       },
     });
+  });
+
+  it("puts the command line's cache under XDG_CACHE_HOME, HOME, or INCIDENT_BOT_CACHE_DIR", () => {
+    const cacheDir = (env: Record<string, string>) => configFrom(env).cacheDir;
+    expect(cacheDir({ HOME: "/home/op" })).toBe("/home/op/.cache/incident-bot");
+    expect(cacheDir({ HOME: "/home/op", XDG_CACHE_HOME: "/var/cache/op" })).toBe(
+      "/var/cache/op/incident-bot",
+    );
+    // The XDG spec: a relative XDG_CACHE_HOME is ignored.
+    expect(cacheDir({ HOME: "/home/op", XDG_CACHE_HOME: "cache" })).toBe(
+      "/home/op/.cache/incident-bot",
+    );
+    expect(cacheDir({ XDG_CACHE_HOME: "/x", INCIDENT_BOT_CACHE_DIR: "/tmp/ib" })).toBe("/tmp/ib");
+    expect(cacheDir({ INCIDENT_BOT_CACHE_DIR: "/tmp/ib", INCIDENT_BOT_CACHE: "off" })).toBeNull();
+    expect(cacheDir({ INCIDENT_BOT_CACHE: " Off " })).toBeNull();
+    const refused = loadConfig({ INCIDENT_BOT_CACHE: "no" });
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      expect.stringMatching(/^INCIDENT_BOT_CACHE: /),
+    ]);
   });
 
   it("takes a reminder cadence per severity, keeping the runbook's for the others", () => {
