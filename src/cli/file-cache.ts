@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { directoryCache, type ValidatedFileCache } from "../adapters/playbooks/validated-cache";
 import type { Config } from "../config/env";
@@ -13,7 +14,35 @@ export function cliFileCache(config: Config): ValidatedFileCache | undefined {
   const version = botVersion();
   return version === undefined
     ? undefined
-    : directoryCache({ dir: config.cacheDir, botVersion: version });
+    : directoryCache({ dir: config.cacheDir, botVersion: `${version} build ${buildStamp()}` });
+}
+
+/**
+ * The modules whose checks a hit skips, as built: their sizes and times. A rebuild (a schema or
+ * a rule changed, the version not) writes them anew, so its entries are its own and an older
+ * build's are never taken for them, whether or not CACHE_FORMAT was bumped.
+ */
+const VALIDATING_MODULES = [
+  "../domain/playbook",
+  "../domain/playbook-validation",
+  "../domain/playbook-variables",
+  "../domain/inventory",
+  "../adapters/playbooks/load-playbooks",
+  "../adapters/playbooks/load-inventory",
+  "../adapters/playbooks/yaml-file",
+];
+
+function buildStamp(): string {
+  const hash = createHash("sha256");
+  for (const module of VALIDATING_MODULES) {
+    try {
+      const file = statSync(require.resolve(module));
+      hash.update(`${module} ${file.size} ${file.mtimeMs}\n`);
+    } catch {
+      hash.update(`${module} missing\n`);
+    }
+  }
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** The version in the bot's package.json, the first one above this file (src/cli/ or dist/src/cli/). */
