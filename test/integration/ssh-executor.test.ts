@@ -198,6 +198,49 @@ describe("SSH executor against the lab", () => {
     }
   });
 
+  it("tells a command's own status 124 from its timeout", async () => {
+    const session = await executor.connect(target("proxy-2"), connectOptions);
+    const outcomes: CommandOutcome[] = [];
+    try {
+      if (!session.runBatch) throw new Error("the SSH session should run batches");
+      await session.runBatch(
+        [
+          { command: "exit 124", timeoutMs: 10_000, maxOutputBytes: 100 },
+          { command: "sleep 5", timeoutMs: 500, maxOutputBytes: 100 },
+        ],
+        { started: () => undefined, finished: (index, outcome) => (outcomes[index] = outcome) },
+      );
+    } finally {
+      await session.close();
+    }
+    expect(outcomes.map((o) => [o.exitCode, o.timedOut])).toEqual([
+      [124, false],
+      [124, true],
+    ]);
+  });
+
+  it("still ends a batch's command at its deadline when the connection drops under it", async () => {
+    const marker = `${Math.floor(Math.random() * 1e6) + 100}.5`;
+    const session = await executor.connect(target("proxy-2"), connectOptions);
+    if (!session.runBatch) throw new Error("the SSH session should run batches");
+    const dropped = session
+      .runBatch(
+        [
+          { command: `sleep ${marker} & sleep ${marker}`, timeoutMs: 1000, maxOutputBytes: 100 },
+          { command: `sleep ${marker}`, timeoutMs: 1000, maxOutputBytes: 100 },
+        ],
+        // sshd sends the driver no signal for a session without a terminal: it finds out at
+        // its next write, after the command's deadline, which it keeps itself.
+        { started: () => void session.close(), finished: () => undefined },
+      )
+      .catch((error: unknown) => error);
+    expect(await dropped).toBeInstanceOf(RemoteError);
+    const left = (): string => execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
+    for (let waited = 0; left().includes(`sleep ${marker}`) && waited < 10_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(left()).not.toContain(`sleep ${marker}`);
+  });
+
   it("gives an unreachable host error steps while the other hosts go on", async () => {
     const playbook = Playbook.parse({
       id: "probe",

@@ -2,7 +2,7 @@ import { shellQuote } from "../../domain/template";
 import type { CommandRequest } from "../../ports/remote-executor";
 import { capText } from "./output-cap";
 
-/** Seconds `timeout` waits after TERM before KILL on the host. */
+/** Seconds the host waits after TERM before KILL (`timeout`, or the perl driver itself). */
 export const KILL_AFTER_SECONDS = 2;
 
 const TIMEOUT = `timeout --signal=TERM --kill-after=${KILL_AFTER_SECONDS}s`;
@@ -22,7 +22,7 @@ export type DriverChoice = "auto" | "sh";
 /**
  * Runs several commands in order through ONE exec channel: a channel per command costs the host
  * an sshd session, a login shell and PAM work each time (≈55 ms on the lab), which dominated a
- * fan-out. Each command still gets its own `timeout`, its own exit code and its own cap per
+ * fan-out. Each command still gets its own timeout, its own exit code and its own cap per
  * stream (the first CAP bytes are kept, the rest is read and only counted, so the command runs to
  * its end as it would alone). Framing on the channel:
  *   NONCE S INDEX\n                                          the command starts
@@ -31,11 +31,11 @@ export type DriverChoice = "auto" | "sh";
  * a driver that lost its place. Commands reach the driver as single-quoted words.
  *
  * Two implementations speak this framing. Where `perl` is on the host (always on Debian and
- * Ubuntu: perl-base is essential), one perl process does the capping and counting itself, so a
- * command costs the host two processes (`timeout` and `sh -c`). Elsewhere the POSIX sh driver
- * needs about ten per command (subshells, `head` and `wc` per stream, `cat`): ≈7 ms more host CPU
- * per step, which on an incident-stricken proxy is worth saving. Both are tested to write the
- * same bytes for the same commands.
+ * Ubuntu: perl-base is essential), one perl process keeps the time and does the capping and
+ * counting itself, so a command costs the host one process (`sh -c`). Elsewhere the POSIX sh
+ * driver needs about ten per command (`timeout`, subshells, `head` and `wc` per stream, `cat`):
+ * ≈7 ms more host CPU per step, which on an incident-stricken proxy is worth saving. Both are
+ * tested to write the same bytes for the same commands.
  */
 export function buildDriver(
   requests: readonly CommandRequest[],
@@ -61,27 +61,87 @@ export function buildDriver(
 }
 
 /**
- * Arguments: NONCE, then INDEX SECONDS CAP COMMAND per command. Core perl only (no modules), so
- * perl-base is enough. binmode keeps every handle raw whatever PERL_UNICODE says; the pipes are
- * close-on-exec, so the command holds only its own ends. Exit codes follow sh: 128 + signal.
+ * Arguments: NONCE, then INDEX SECONDS CAP COMMAND per command. Core perl only, so perl-base is
+ * enough. binmode keeps every handle raw whatever PERL_UNICODE says; the pipes are close-on-exec,
+ * so the command holds only its own ends. Exit codes follow sh: 128 + signal.
+ *
+ * The driver keeps each command's time itself, so a command costs one process (`sh -c`), not
+ * `timeout` as well, and ends it as `timeout` would: the command leads its own process group; at
+ * the deadline the group gets TERM (and CONT, for a stopped member), and if anything of it still
+ * runs `KILL_AFTER_SECONDS` later, KILL; the status is then 124, or 137 if KILL was needed. A
+ * command that ends by itself keeps its own status, and what it left running is left, as with
+ * `timeout`. Told to stop (HUP, PIPE, TERM: the channel is gone) the driver ends the running
+ * command's group the same way before it exits.
+ *
+ * Perl-base has no Time::HiRes: waits are select's fractional timeouts, and the clock is
+ * /proc/uptime (10 ms), read without loading a module (and WNOHANG is Linux's 1): loading POSIX
+ * costs ≈8 ms of host CPU per batch, what `timeout` cost for several steps, so POSIX::times is
+ * only the fallback where there is no /proc. SIGCHLD interrupts a wait; a child that closed its pipes before it ended, or
+ * the rest of its group after TERM, is polled from 1 ms, backing off to 0.1 s. A zombie that no
+ * one reaps (an init that does not) is not running. A signal that reaches the child before it
+ * has dropped the driver's handlers runs one that only exits (the child's $pid is 0), or is lost
+ * and the KILL after the grace ends the command instead.
  */
 const PERL_DRIVER = `
-use strict; binmode STDOUT; $| = 1; my $n = shift;
+use strict; binmode STDOUT; $| = 1; my $n = shift; my $grace = ${KILL_AFTER_SECONDS};
+my ($pid, $status, $stopping, $tick, $nohang) = (0, undef, 0, 0, 1);
+open my $up, "<:raw", "/proc/uptime" or do {
+  require POSIX; ($tick, $nohang) = (POSIX::sysconf(POSIX::_SC_CLK_TCK()), POSIX::WNOHANG());
+};
+sub now {
+  return (POSIX::times())[0] / $tick if $tick;
+  sysseek $up, 0, 0; sysread $up, my $u, 64; (split " ", $u)[0];
+}
+sub nap { select undef, undef, undef, $_[0] }
+sub reap { $status = $? if !defined $status && waitpid($pid, $nohang) == $pid }
+sub left {
+  reap(); kill 0, -$pid or return 0; opendir my $d, "/proc" or return 1;
+  for (readdir $d) {
+    next unless /^[0-9]+$/ && open my $f, "<", "/proc/$_/stat";
+    my ($state, undef, $group) = split " ", (<$f> // "") =~ s/^.*\\) //sr;
+    return 1 if $group && $group == $pid && $state !~ /[ZX]/;
+  }
+  0;
+}
+sub stop {
+  return if $stopping++;
+  if ($pid) {
+    setpgrp $pid, $pid; kill "TERM", -$pid; kill "CONT", -$pid;
+    my $end = now() + $grace; nap(0.05) while now() < $end && left();
+    kill "KILL", -$pid;
+  }
+  exit shift;
+}
+$SIG{HUP} = sub { stop(129) }; $SIG{PIPE} = sub { stop(141) }; $SIG{TERM} = sub { stop(143) };
+$SIG{CHLD} = sub {};
 while (@ARGV >= 4) {
   my ($i, $t, $cap, $cmd) = splice @ARGV, 0, 4;
   print "$n S $i\\n";
   pipe(my $or, my $ow) && pipe(my $er, my $ew) or exit 125;
-  my $pid = fork; defined $pid or exit 125;
+  my $due = now() + ($t =~ s/s$//r); $status = undef; $pid = fork; defined $pid or exit 125;
   if (!$pid) {
-    open STDIN, "<", "/dev/null"; open STDOUT, ">&", $ow; open STDERR, ">&", $ew;
-    exec qw(${TIMEOUT}), $t, "sh", "-c", $cmd; print STDERR "cannot run timeout: $!\\n"; exit 127;
+    $SIG{$_} = "DEFAULT" for qw(HUP PIPE TERM CHLD);
+    setpgrp 0, 0; open STDIN, "<", "/dev/null"; open STDOUT, ">&", $ow; open STDERR, ">&", $ew;
+    exec "sh", "-c", $cmd; print STDERR "cannot run sh: $!\\n"; exit 127;
   }
-  close $ow; close $ew;
+  setpgrp $pid, $pid; close $ow; close $ew;
   my @s = ([$or, "", 0], [$er, "", 0]); my @open = @s;
   binmode $_->[0] for @s;
-  while (@open) {
+  # stage 0: running; 1: TERM sent, $due is when KILL is; 2: past that.
+  my ($stage, $killed, $poll) = (0, 0, 0.001);
+  while (1) {
+    reap();
+    last unless @open || !defined $status || $stage == 1 && left();
+    my $now = now();
+    if ($stage < 2 && $now >= $due) {
+      if ($stage++) { $killed = left() && kill "KILL", -$pid }
+      else { kill "TERM", -$pid; kill "CONT", -$pid; $due = $now + $grace }
+      next;
+    }
+    my $wait = $stage < 2 ? $due - $now : undef;
+    if (!@open) { $wait = $poll if !defined $wait || $wait > $poll; $poll *= 2 if $poll < 0.1 }
     my $rout = ""; vec($rout, fileno $_->[0], 1) = 1 for @open;
-    if (select($rout, undef, undef, undef) < 0) { next if $!{EINTR}; exit 125 }
+    if (select($rout, undef, undef, $wait) < 0) { next if $!{EINTR}; stop(125) }
     for my $x (@open) {
       next unless vec($rout, fileno $x->[0], 1);
       my $got = sysread $x->[0], my $c, 65536;
@@ -92,8 +152,8 @@ while (@ARGV >= 4) {
     }
     @open = grep { !$_->[3] } @open;
   }
-  waitpid $pid, 0;
-  my $code = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+  $pid = 0;
+  my $code = $stage ? ($killed ? 137 : 124) : $status & 127 ? 128 + ($status & 127) : $status >> 8;
   print "$n R $i $code ", length $s[0][1], " $s[0][2] ", length $s[1][1], " $s[1][2]\\n", $s[0][1], $s[1][1];
 }
 `.trim();

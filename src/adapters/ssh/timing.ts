@@ -1,15 +1,15 @@
 import type { CommandOutcome, CommandRequest } from "../../ports/remote-executor";
 import { KILL_AFTER_SECONDS, type FramedResult } from "./batch-driver";
 
-/** How much earlier than our clock the host's `timeout` may fire. */
+/** How much earlier than our clock the host may end a command at its timeout. */
 const DEADLINE_TOLERANCE_MS = 250;
 /** After this much more, the client gives up on a command even if the host never answers. */
 export const CLIENT_GRACE_MS = (KILL_AFTER_SECONDS + 3) * 1000;
 
 /**
- * Did the host's `timeout` end the command? The host's clock started a little before ours (the
- * start travels back to us), hence the tolerance; 124 is `timeout`'s status after TERM, 137
- * after KILL. A command that exits 124 by itself well before its deadline did not time out.
+ * Did the host end the command at its timeout? The host's clock started a little before ours (the
+ * start travels back to us), hence the tolerance; 124 is the status after TERM, 137 after KILL
+ * (`timeout`'s, which the perl driver reports the same). A command that exits 124 by itself well before its deadline did not time out.
  */
 export function isTimedOut(how: {
   exitCode: number | null;

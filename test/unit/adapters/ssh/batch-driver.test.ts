@@ -168,6 +168,8 @@ describe("the batch driver's framing", () => {
       `\nset -- 0 1.5s 64 'echo '\\''it'\\'''\\''s'\\'' $HOME' 1 30s 10 'true'\n`,
     );
     expect(script).toContain("exec perl -e ");
+    // The perl driver keeps KILL_AFTER_SECONDS itself; the sh fallback runs `timeout`.
+    expect(script).toContain("my $grace = 2;");
     expect(script).toContain("timeout --signal=TERM --kill-after=2s");
   });
 });
