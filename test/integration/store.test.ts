@@ -228,25 +228,25 @@ describe("the alert store's claim of a firing alert", () => {
     );
   });
 
-  it("lets a claim whose declare died lapse after a minute, and one whose incident resolved go", async () => {
+  it("lets a claim whose declare was lost lapse after ten minutes, and one whose incident resolved go", async () => {
     expect(
       await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-dead", 1000)),
     ).toMatchObject({
       kind: "claimed",
     });
-    // No incident record: being declared, for a minute.
+    // No incident record: being declared (its job queued), for ten minutes.
     expect(
-      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-b", 30_000)),
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-b", 9 * 60_000)),
     ).toEqual({
       kind: "repeat",
       incidentId: "inc-20260101-dead",
     });
     expect(
-      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-c", 62_000)),
+      await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-c", 11 * 60_000)),
     ).toMatchObject({
       kind: "claimed",
     });
-    await stores.incidents.create(incident("inc-20260101-c", 62_000));
+    await stores.incidents.create(incident("inc-20260101-c", 11 * 60_000));
     // An open incident holds its key however long it lasts.
     expect(
       await alerts.claimFiring("alertmanager", "g2", firing("inc-20260101-d", 10_000_000)),
