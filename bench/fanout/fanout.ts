@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { ensureDebianCommand } from "../debian-command";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -120,31 +120,7 @@ async function immediateScript(inventoryPath: string, hostNames: string[]): Prom
 }
 
 function ensureInstalled(contender: Contender): boolean {
-  if (!contender.needs) return true;
-  if (hasCommand(contender.needs.command)) return true;
-  process.stderr.write(`installing ${contender.needs.pkg} for the benchmark…\n`);
-  try {
-    execFileSync(
-      "apt-get",
-      ["install", "-y", "-qq", "--no-install-recommends", contender.needs.pkg],
-      {
-        stdio: "inherit",
-        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-      },
-    );
-  } catch (error) {
-    process.stderr.write(`  ${contender.name} left out: ${String(error)}\n`);
-  }
-  return hasCommand(contender.needs.command);
-}
-
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
+  return !contender.needs || ensureDebianCommand(contender.needs.command, contender.needs.pkg);
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -1,3 +1,4 @@
+import { ensureDebianCommand } from "../debian-command";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -61,6 +62,8 @@ export async function runTriageBench(args: Map<string, string> = new Map()): Pro
   const work = mkdtempSync(join(tmpdir(), "incident-bot-triage-"));
   cleanup.add(() => rmSync(work, { recursive: true, force: true }));
   try {
+    // parallel-ssh is a contender: without it the table would time a "command not found".
+    if (!ensureDebianCommand("parallel-ssh", "pssh")) throw new Error("parallel-ssh is needed");
     const lab = await up(Math.max(...sizes, ...stepSizes));
     cleanup.add(() => lab.down());
     await lab.break(BROKEN, "upstream-stopped");
