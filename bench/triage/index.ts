@@ -406,7 +406,7 @@ function render(r: Report): string {
     ...ratioLines(r),
     "",
     ...r.verdicts.map((v) => `- ${v}.`),
-    `- Start-up: \`incident-bot run apache-502 --dry-run --json --hosts proxy-1\` (loads the playbooks and inventory, renders, runs nothing) ${spreadMs(r.startup.dryRun)}; \`node -e 0\` ${spreadMs(r.startup.node)}. The \`run\` command loads zod, yaml and node-ssh/ssh2 only: no Bolt, BullMQ, ioredis, pino or prom-client (test/integration/cli.test.ts checks it).`,
+    `- Start-up: \`incident-bot run apache-502 --dry-run --json --hosts proxy-1\` (loads the playbooks and inventory, renders, runs nothing) ${spreadMs(r.startup.dryRun)}; \`node -e 0\` ${spreadMs(r.startup.node)}. The \`run\` command loads zod, the \`yaml\` parser only for a playbook or inventory not in its cache of validated files (the warm-up round fills it), and node-ssh/ssh2 only when it opens a connection: no Bolt, BullMQ, ioredis, pino or prom-client (test/integration/cli.test.ts checks it).`,
     "",
     `Cost per step on the host: the step's command alone (\`sh -c\` and what it starts, CPU from getrusage on the host), run on 1 and on ${largest} hosts at once, median over the hosts and ${r.runs} runs; the last column is the step's duration inside the bot's own whole-phase run at ${largest} hosts (median over the hosts).`,
     "",
