@@ -68,10 +68,12 @@ const reloadApproval: Approval = {
 describe("the Redis stores", () => {
   let redis: Redis;
   let stores: ReturnType<typeof createRedisStores>;
+  let prefix: string;
 
   beforeEach(() => {
     redis = new Redis(testRedisUrl());
-    stores = createRedisStores(redis, uniquePrefix("store"));
+    prefix = uniquePrefix("store");
+    stores = createRedisStores(redis, prefix);
   });
   afterEach(async () => {
     await redis.quit();
@@ -120,6 +122,24 @@ describe("the Redis stores", () => {
     expect(events.map((e) => e.key)).toEqual(["same", "other"]);
     expect((await stores.timeline.getByKey("inc-x", "other"))?.summary).toBe("note other");
     expect(await stores.timeline.getByKey("inc-x", "missing")).toBeNull();
+  });
+
+  it("reads a timeline again with what was appended since, by this process or another", async () => {
+    const other = createRedisStores(redis, prefix);
+    await stores.timeline.append("inc-20260101-t", note("one", 1));
+    expect((await stores.timeline.read("inc-20260101-t")).map((e) => e.key)).toEqual(["one"]);
+    await other.timeline.append("inc-20260101-t", note("two", 2));
+    await stores.timeline.append("inc-20260101-t", note("three", 3));
+    const read = await stores.timeline.read("inc-20260101-t");
+    expect(read.map((e) => e.key)).toEqual(["one", "two", "three"]);
+    // What a caller does to its copy is not what the next read returns.
+    read.pop();
+    expect(await stores.timeline.read("inc-20260101-t")).toHaveLength(3);
+    // A stream deleted and written anew is read whole again, not added to the old one.
+    await redis.del(`${prefix}:timeline:inc-20260101-t`, `${prefix}:timeline:inc-20260101-t:keys`);
+    await other.timeline.append("inc-20260101-t", note("fresh", 4));
+    expect((await stores.timeline.read("inc-20260101-t")).map((e) => e.key)).toEqual(["fresh"]);
+    expect(await stores.timeline.read("inc-20260101-nothing")).toEqual([]);
   });
 
   it("remembers which messages of an announcement went out, per incident", async () => {

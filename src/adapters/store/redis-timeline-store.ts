@@ -16,7 +16,26 @@ redis.call('HSET', KEYS[2], ARGV[1], id)
 return {1, id}
 `);
 
+/** Decoded events of an incident's stream, from its first entry to `lastId`. */
+interface DecodedTimeline {
+  firstId: string;
+  lastId: string;
+  events: TimelineEvent[];
+}
+
+/** How many incidents' decoded timelines a process keeps (the most recently read). */
+const DECODED_TIMELINES = 32;
+
 export class RedisTimelineStore implements TimelineStore {
+  /**
+   * A timeline is read whole for every card refresh, diagnosis and page view, and at 30 hosts it
+   * holds megabytes of step output: decoding it again each time (RESP, JSON, zod) was much of the
+   * worker's CPU while an incident's steps streamed in. Streams only grow, so a read asks for
+   * the entries after the last one decoded; the stream's first entry id, asked in the same round
+   * trip, catches a stream that was deleted or replaced (then it is read whole again).
+   */
+  private readonly decoded = new Map<string, DecodedTimeline>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -35,8 +54,39 @@ export class RedisTimelineStore implements TimelineStore {
   }
 
   async read(incidentId: string): Promise<TimelineEvent[]> {
-    const entries = await this.redis.xrange(this.keys.timeline(incidentId), "-", "+");
+    const key = this.keys.timeline(incidentId);
+    const known = this.decoded.get(incidentId);
+    if (known) {
+      const [head, added] = await Promise.all([
+        this.redis.xrange(key, "-", "+", "COUNT", 1),
+        this.redis.xrange(key, `(${known.lastId}`, "+"),
+      ]);
+      if (head[0]?.[0] === known.firstId) {
+        const events = [...known.events, ...this.decodeAll(incidentId, added)];
+        this.keep(incidentId, { ...known, lastId: added.at(-1)?.[0] ?? known.lastId, events });
+        return [...events];
+      }
+    }
+    const entries = await this.redis.xrange(key, "-", "+");
+    const events = this.decodeAll(incidentId, entries);
+    const [first, last] = [entries[0]?.[0], entries.at(-1)?.[0]];
+    if (first && last) this.keep(incidentId, { firstId: first, lastId: last, events });
+    else this.decoded.delete(incidentId);
+    return [...events];
+  }
+
+  private decodeAll(incidentId: string, entries: [string, string[]][]): TimelineEvent[] {
     return entries.flatMap(([id, fields]) => this.decode(incidentId, id, fields));
+  }
+
+  /** Most recently read last; the least recently read goes past DECODED_TIMELINES. */
+  private keep(incidentId: string, timeline: DecodedTimeline): void {
+    this.decoded.delete(incidentId);
+    this.decoded.set(incidentId, timeline);
+    if (this.decoded.size > DECODED_TIMELINES) {
+      const oldest = this.decoded.keys().next().value;
+      if (oldest !== undefined) this.decoded.delete(oldest);
+    }
   }
 
   async getByKey(incidentId: string, key: string): Promise<TimelineEvent | null> {
