@@ -5,7 +5,7 @@ import type { RunnerHooks, RunnerHost } from "../ports/playbook-runner";
 import { concludeRun } from "./conclude-run";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { recordStepResult, recordStepStarted, type StepRef } from "./record-step-result";
-import { recordHostTriage } from "./record-triage";
+import { groupTriageIn, recordHostTriage } from "./record-triage";
 import { runHosts } from "./run-hosts";
 import { LifecycleError } from "./use-case-result";
 
@@ -48,9 +48,12 @@ export async function executeHostRun(
     title: step.title,
     ...("parse" in step && step.parse ? { parser: step.parse } : {}),
   });
+  const wait = deps.settings.deeperStepsWaitMs;
   const hooks: RunnerHooks = {
     ...stepHooks(deps, recorded, transient, ref, attempt, playbook.id),
     onTriage: (_host, report) => recordHostTriage(deps, run, report),
+    // The first answer before the deeper steps: they follow the group's triage diagnosis.
+    ...(wait > 0 ? { deeperStepsAfter: () => groupTriageIn(deps, run, wait) } : {}),
   };
   let findings: HostReport["findings"] = [];
   try {

@@ -38,6 +38,11 @@ export interface LifecycleSettings {
   targets: KeyFigureTargets;
   /** Card updates are coalesced to at most one per incident per this many ms. */
   cardRefreshMs: number;
+  /**
+   * A host's deeper steps wait for its group's triage diagnosis, at most this long after its own
+   * triage is in; 0 sends them with the triage steps. See executeHostRun.
+   */
+  deeperStepsWaitMs: number;
 }
 
 export const DEFAULT_SETTINGS: LifecycleSettings = {
@@ -52,6 +57,7 @@ export const DEFAULT_SETTINGS: LifecycleSettings = {
   maxChatOutputChars: 2500,
   targets: RUNBOOK_TARGETS,
   cardRefreshMs: 1000,
+  deeperStepsWaitMs: 3000,
 };
 
 /** Every port the lifecycle uses; each use case takes this object and its own input. */

@@ -55,6 +55,28 @@ export async function diagnoseTriageOnceIn(deps: LifecycleDeps, run: IncidentRun
   if (first) await observeFirstDiagnosis(deps, run);
 }
 
+/**
+ * Resolves once the group's triage diagnosis is written, or after `maxMs`: a host whose triage is
+ * in holds its deeper steps until then, so on a fleet (or a bot) with little CPU to spare the
+ * other hosts' triage, and the first answer, are not slowed by them. A host still retrying or
+ * unreachable cannot hold the others past `maxMs`. Polls the timeline, backing off to 200 ms.
+ */
+export async function groupTriageIn(
+  deps: LifecycleDeps,
+  run: IncidentRun,
+  maxMs: number,
+): Promise<void> {
+  const key = triageDiagnosisKey(groupIdOf(run));
+  // Real time, not the incident clock: this is a wait, not a schedule.
+  const deadline = performance.now() + maxMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 200)) {
+    if (await deps.timeline.getByKey(run.incidentId, key)) return;
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    await new Promise((done) => setTimeout(done, Math.min(pause, left)));
+  }
+}
+
 /** The runs of a phase started together share one diagnosis, keyed by the first of them. */
 export function groupIdOf(run: IncidentRun): string {
   return run.siblings?.[0] ?? run.runId;

@@ -77,34 +77,20 @@ async function runHost(
       nowMs: options.nowMs?.() ?? Date.now(),
     });
   const results: StepResult[] = [];
+  const walk: Walk = { connection, host, values, problems, limits, hooks, results };
   try {
     // One batch, triage steps first: the host starts the deeper steps while the triage findings
-    // are reported, and the whole phase still costs one channel.
-    const { recorded, batch } = await startBatch(connection, ordered, host, values, problems, {
-      hooks,
-      limits,
-    });
-    let triageLeft = triage.length;
-    for (const step of ordered) {
-      const skipped = recorded.has(step.id)
-        ? recorded.get(step.id)
-        : await hooks.shouldSkip?.(host.name, step);
-      if (skipped) {
-        results.push(skipped);
-      } else {
-        if (batch?.has(step.id)) await batch.started(step.id);
-        await hooks.onStepStarted?.(host.name, step);
-        const result =
-          (await batch?.result(step.id)) ??
-          (await runStep(connection, step, values, problems, limits));
-        results.push(result);
-        await hooks.onStepFinished?.(host.name, step, result);
-      }
-      if (triage.includes(step) && --triageLeft === 0) {
-        const triaged = results.slice(0, triage.length);
-        const findings = diagnose(triage, triaged);
-        await hooks.onTriage?.(host.name, { host: host.name, steps: triaged, findings });
-      }
+    // are reported, and the whole phase still costs one channel; or two, when the caller holds
+    // the deeper steps back (deeperStepsAfter).
+    if (hooks.deeperStepsAfter && triage.length > 0) {
+      await runInOrder(walk, ordered.slice(0, triage.length));
+      await reportTriage(walk, triage, diagnose);
+      await hooks.deeperStepsAfter(host.name);
+      await runInOrder(walk, ordered.slice(triage.length));
+    } else {
+      await runInOrder(walk, ordered, () =>
+        results.length === triage.length ? reportTriage(walk, triage, diagnose) : undefined,
+      );
     }
   } finally {
     await connection.close();
@@ -114,6 +100,59 @@ async function runHost(
   const byId = new Map(results.map((r) => [r.id, r]));
   const inPlaybookOrder = steps.flatMap((step) => byId.get(step.id) ?? []);
   return { report: { host: host.name, steps: inPlaybookOrder, findings }, reachable };
+}
+
+/** What walking a host's steps needs, and the results so far (in the order they ran). */
+interface Walk {
+  connection: HostConnection;
+  host: ResolvedHost;
+  values: Record<string, string>;
+  problems: string[];
+  limits: StepLimits;
+  hooks: StepHooks;
+  results: StepResult[];
+}
+
+/** Runs `steps` in order through one batch (steps it cannot carry run alone), hooks per step. */
+async function runInOrder(
+  walk: Walk,
+  steps: Step[],
+  afterEach: () => Promise<void> | undefined = () => undefined,
+): Promise<void> {
+  const { connection, host, values, problems, limits, hooks, results } = walk;
+  const { recorded, batch } = await startBatch(connection, steps, host, values, problems, {
+    hooks,
+    limits,
+  });
+  for (const step of steps) {
+    const skipped = recorded.has(step.id)
+      ? recorded.get(step.id)
+      : await hooks.shouldSkip?.(host.name, step);
+    if (skipped) {
+      results.push(skipped);
+    } else {
+      if (batch?.has(step.id)) await batch.started(step.id);
+      await hooks.onStepStarted?.(host.name, step);
+      const result =
+        (await batch?.result(step.id)) ??
+        (await runStep(connection, step, values, problems, limits));
+      results.push(result);
+      await hooks.onStepFinished?.(host.name, step, result);
+    }
+    await afterEach();
+  }
+}
+
+/** The triage steps (the first results) are in: their findings go to onTriage. */
+async function reportTriage(
+  walk: Walk,
+  triage: Step[],
+  diagnose: (of: Step[], results: StepResult[]) => HostReport["findings"],
+): Promise<void> {
+  if (triage.length === 0) return;
+  const triaged = walk.results.slice(0, triage.length);
+  const findings = diagnose(triage, triaged);
+  await walk.hooks.onTriage?.(walk.host.name, { host: walk.host.name, steps: triaged, findings });
 }
 
 /**

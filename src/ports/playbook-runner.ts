@@ -30,6 +30,12 @@ export interface RunnerHooks {
    * Called only for a phase that has both triage and deeper command steps.
    */
   onTriage?(host: string, report: HostReport): Promise<void> | void;
+  /**
+   * Given, the deeper steps are held until it resolves: the triage steps go to the host as one
+   * batch and the deeper ones as a second, sent then (the bot waits for its group's triage, so
+   * the first answer is not slowed by other hosts' deeper steps). Absent, one batch carries both.
+   */
+  deeperStepsAfter?(host: string): Promise<void>;
 }
 
 export interface RemediationResult {

@@ -150,6 +150,9 @@ export function lifecycleHarness(options: {
     settings: {
       ...DEFAULT_SETTINGS,
       defaultPlaybooks: { apache: "lifecycle-test" },
+      // Host jobs run one after the other here: a host waiting for its group's triage would
+      // only stall until the wait's end.
+      deeperStepsWaitMs: 0,
       ...options.settings,
     },
     randomSuffix: () => `s${++n}`,

@@ -89,6 +89,39 @@ describe("triage in an incident", () => {
     expect(approval).toBeGreaterThan(at(final));
   });
 
+  it("holds each host's deeper steps until the group's triage diagnosis is written, at most deeperStepsWaitMs", async () => {
+    h = lifecycleHarness({
+      executor: fleet(),
+      hosts: testHosts(["proxy-1", "proxy-2"]),
+      playbooks: [triagePlaybook()],
+      settings: { defaultPlaybooks: { apache: "triage-test" }, deeperStepsWaitMs: 10_000 },
+    });
+    const incident = await declared(h);
+    // Both hosts at once, as the workers run them.
+    await Promise.all(h.queue.hostRuns.map((job) => executeHostRun(h.deps, job, last)));
+    const events = await h.timeline.read(incident.id);
+    const [triage] = diagnoses(events);
+    const firstDeeper = events.findIndex(
+      (e) => e.type === "step-started" && e.details.stepId === "workers",
+    );
+    expect(events.indexOf(triage as TimelineEvent)).toBeLessThan(firstDeeper);
+
+    // A host alone (its group's other host never reports) waits no longer than the setting.
+    h = lifecycleHarness({
+      executor: fleet(),
+      hosts: testHosts(["proxy-1", "proxy-2"]),
+      playbooks: [triagePlaybook()],
+      settings: { defaultPlaybooks: { apache: "triage-test" }, deeperStepsWaitMs: 200 },
+    });
+    const lonely = await declared(h);
+    const [one] = h.queue.hostRuns;
+    await executeHostRun(h.deps, one!, last);
+    const steps = (await h.timeline.read(lonely.id)).filter((e) => e.type === "step-finished");
+    expect(steps.map((e) => (e.type === "step-finished" ? e.details.stepId : ""))).toContain(
+      "workers",
+    );
+  });
+
   it("tells triage first, then what the deeper steps changed, and the card says which stage it shows", async () => {
     const incident = await declared(h);
     const [first, second] = h.queue.hostRuns;

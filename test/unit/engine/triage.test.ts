@@ -71,6 +71,49 @@ describe("triage in the engine", () => {
     ]);
   });
 
+  it("holds the deeper steps until deeperStepsAfter resolves, after the triage is reported", async () => {
+    const executor = refusing();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    let sentWhileHeld: string[] = [];
+    const held = new Promise<void>((done) => (release = done));
+    const running = runHostSteps(executor, playbook, steps, host("proxy-1"), {
+      onStepStarted: (_h, step) => {
+        order.push(`start ${step.id}`);
+      },
+      onTriage: () => {
+        order.push("triage");
+      },
+      deeperStepsAfter: (name) => {
+        order.push(`hold ${name}`);
+        setTimeout(() => {
+          sentWhileHeld = executor.commands.map((c) => c.command);
+          release();
+        }, 50);
+        return held;
+      },
+    });
+    const report = await running;
+    expect(sentWhileHeld).toEqual(["echo errors", "echo probe"]);
+    expect(order).toEqual([
+      "start errors",
+      "start probe",
+      "triage",
+      "hold proxy-1",
+      "start workers",
+      "start front",
+      "start reload",
+    ]);
+    expect(report.steps.map((s) => s.id)).toEqual([
+      "workers",
+      "front",
+      "errors",
+      "probe",
+      "reload",
+    ]);
+    expect(report.findings.map((f) => f.cause)).toContain("proxy_exhausted");
+  });
+
   it("reports triage from recorded results too, so a retried job tells it again without rerunning", async () => {
     const first = refusing();
     const done = await runHostSteps(first, playbook, steps, host("proxy-1"));
