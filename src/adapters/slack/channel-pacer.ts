@@ -9,7 +9,9 @@
  * Two lanes: `first` (the card, diagnoses, approval cards, messages) and `later` (thread replies
  * carrying step output). Each lane keeps its order; whenever a post's turn comes, the oldest
  * `first` post goes before any `later` one, so an approval card never waits behind a run's
- * per-host output replies however many of them are queued.
+ * per-host output replies however many of them are queued. The burst is for `first` posts only:
+ * a turn taken for a `later` one waits out the steady pace, so the approval card that follows a
+ * diagnosis by a moment (the outputs are queued with the diagnosis) still goes before them.
  */
 export type PacerLane = "first" | "later";
 
@@ -54,7 +56,7 @@ export class ChannelPacer {
   private async pump(channel: string, queue: ChannelQueue): Promise<void> {
     queue.pumping = true;
     while (queue.first.length > 0 || queue.later.length > 0) {
-      const wait = this.takeTurn(channel);
+      const wait = this.takeTurn(channel, queue.first.length > 0);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       // Chosen after the wait: a `first` post that came meanwhile goes ahead of queued replies.
       const next = queue.first.shift() ?? queue.later.shift();
@@ -67,11 +69,12 @@ export class ChannelPacer {
   }
 
   /** Books the channel's next post and says how long it must wait for it. */
-  private takeTurn(channel: string): number {
+  private takeTurn(channel: string, mayBurst: boolean): number {
     const now = Date.now();
     const due = Math.max(this.due.get(channel) ?? now, now);
     this.due.set(channel, due + this.minIntervalMs);
-    return Math.max(0, due - now - (Math.max(1, this.burst) - 1) * this.minIntervalMs);
+    const burst = mayBurst ? Math.max(1, this.burst) - 1 : 0;
+    return Math.max(0, due - now - burst * this.minIntervalMs);
   }
 
   /** A due time in the past means the same as none: the channel has its whole burst again. */
