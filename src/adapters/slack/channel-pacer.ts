@@ -10,8 +10,9 @@
  * carrying step output). Each lane keeps its order; whenever a post's turn comes, the oldest
  * `first` post goes before any `later` one, so an approval card never waits behind a run's
  * per-host output replies however many of them are queued. The burst is for `first` posts only:
- * a turn taken for a `later` one waits out the steady pace, so the approval card that follows a
- * diagnosis by a moment (the outputs are queued with the diagnosis) still goes before them.
+ * a reply waits out the steady pace, and a `first` post that comes meanwhile goes at once, so the
+ * approval card that follows a diagnosis by a moment (the outputs are queued with the diagnosis)
+ * still goes before them.
  */
 export type PacerLane = "first" | "later";
 
@@ -23,6 +24,8 @@ interface ChannelQueue {
   first: Pending[];
   later: Pending[];
   pumping: boolean;
+  /** Ends a reply's wait for the steady pace when a first-lane post comes. */
+  wake: (() => void) | null;
 }
 
 export class ChannelPacer {
@@ -39,6 +42,7 @@ export class ChannelPacer {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queueOf(channel);
       queue[lane].push({ work: () => work().then(resolve, reject) });
+      if (lane === "first") queue.wake?.();
       if (!queue.pumping) void this.pump(channel, queue);
     });
   }
@@ -46,7 +50,7 @@ export class ChannelPacer {
   private queueOf(channel: string): ChannelQueue {
     let queue = this.queues.get(channel);
     if (!queue) {
-      queue = { first: [], later: [], pumping: false };
+      queue = { first: [], later: [], pumping: false, wake: null };
       this.queues.set(channel, queue);
     }
     return queue;
@@ -56,6 +60,20 @@ export class ChannelPacer {
   private async pump(channel: string, queue: ChannelQueue): Promise<void> {
     queue.pumping = true;
     while (queue.first.length > 0 || queue.later.length > 0) {
+      // Only replies queued: they wait out the steady pace, and give way at once to a first-lane
+      // post that comes meanwhile (which may still use the burst).
+      const steady = queue.first.length === 0 ? this.steadyWait(channel) : 0;
+      if (steady > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, steady);
+          queue.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        queue.wake = null;
+        continue;
+      }
       const wait = this.takeTurn(channel, queue.first.length > 0);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       // Chosen after the wait: a `first` post that came meanwhile goes ahead of queued replies.
@@ -66,6 +84,11 @@ export class ChannelPacer {
     // Forget idle channels so a long-running bot does not keep one entry per incident forever.
     if (this.queues.get(channel) === queue) this.queues.delete(channel);
     this.forgetPast();
+  }
+
+  /** How long until the channel's steady pace allows a post, burst aside; books nothing. */
+  private steadyWait(channel: string): number {
+    return Math.max(0, (this.due.get(channel) ?? 0) - Date.now());
   }
 
   /** Books the channel's next post and says how long it must wait for it. */

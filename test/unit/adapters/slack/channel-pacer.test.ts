@@ -26,6 +26,26 @@ describe("the channel pacer", () => {
     expect(sent).toEqual(["diagnosis", "approval", "reply"]);
   });
 
+  it("lets a first-lane post go at once while a reply waits for the pace (fake clock)", async () => {
+    jest.useFakeTimers();
+    try {
+      const pacer = new ChannelPacer(1000, 3);
+      const sent: string[] = [];
+      void pacer.run("C1", post(sent, "diagnosis"));
+      void pacer.run("C1", post(sent, "reply"), "later");
+      await jest.advanceTimersByTimeAsync(20);
+      expect(sent).toEqual(["diagnosis"]);
+      void pacer.run("C1", post(sent, "final"));
+      await jest.advanceTimersByTimeAsync(1);
+      // The burst still had room: the final diagnosis did not wait for the reply's turn.
+      expect(sent).toEqual(["diagnosis", "final"]);
+      await jest.advanceTimersByTimeAsync(3000);
+      expect(sent).toEqual(["diagnosis", "final", "reply"]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it("keeps channels apart and each lane in its order", async () => {
     const pacer = new ChannelPacer(10, 1);
     const sent: string[] = [];
