@@ -35,7 +35,8 @@ async function incidentBot(lab: Lab, playbook: string, ...args: string[]): Promi
   const io: CliIo = {
     out: (text) => (stdout += text),
     err: (text) => (stderr += text),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    // No cache of validated files: the test leaves nothing in the home directory of its runner.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, INCIDENT_BOT_CACHE: "off" },
   };
   const argv = [playbook, ...args, "--json", "--playbooks", PLAYBOOKS];
   const status = await run([...argv, "--inventory", lab.inventoryPath], io);
