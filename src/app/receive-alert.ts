@@ -72,6 +72,7 @@ async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
   const claim = await deps.alerts.claimFiring(notice.integration, notice.dedupeKey, {
     candidate,
     repeat: alertEvent(notice, "repeat", now, deps),
+    firing: alertEvent(notice, "firing", now, deps),
     now,
     storm: deps.storm,
   });

@@ -6,6 +6,8 @@ export interface FiringInput {
   candidate: string;
   /** What the holder's timeline records if an incident already holds the key. */
   repeat: TimelineEvent;
+  /** What the candidate's timeline starts with if the key is claimed and the gate admits it. */
+  firing: TimelineEvent;
   now: number;
   /** ALERT_STORM_LIMIT alert-declared incidents in ALERT_STORM_WINDOW_MINUTES at most. */
   storm: { limit: number; windowMs: number };

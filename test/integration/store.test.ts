@@ -218,6 +218,7 @@ describe("the alert store's claim of a firing alert", () => {
     now,
     storm,
     repeat: { ...note(`alert-repeat-${now}`, now) },
+    firing: { ...note("alert-firing", now) },
   });
 
   beforeEach(() => {
@@ -243,9 +244,11 @@ describe("the alert store's claim of a firing alert", () => {
       true,
     );
     await stores.incidents.create(incident(holder ?? "", 1000));
-    expect((await stores.timeline.read(holder ?? "")).map((e) => e.type)).toEqual(
-      Array.from({ length: 7 }, () => "note"),
-    );
+    // The firing first, written with the claim; then each repeat once.
+    const keys = (await stores.timeline.read(holder ?? "")).map((e) => e.key);
+    expect(keys[0]).toBe("alert-firing");
+    expect(keys.slice(1)).toHaveLength(7);
+    expect(keys.slice(1).every((key) => key.startsWith("alert-repeat-"))).toBe(true);
   });
 
   it("lets a claim whose declare was lost lapse after ten minutes, and one whose incident resolved go", async () => {

@@ -13,7 +13,9 @@ import { RedisScript, StoreError } from "./redis-script";
  * not the open index, decides: the index is written with the record, but in another key. Held:
  * the repeat is appended to the holder's timeline (once per event key, as the timeline store
  * appends), so a repeat is one round trip. Claimed: the storm gate (a sliding window of
- * alert-declared incidents) admits the candidate, or refuses and names the recent ones.
+ * alert-declared incidents) admits the candidate, or refuses and names the recent ones. Admitted,
+ * the firing is written on the candidate's timeline in the same step, so the repeats that come
+ * while its declare job runs land after it.
  */
 const fireScript = new RedisScript(`
 local claim = redis.call('GET', KEYS[1])
@@ -38,6 +40,10 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[9]) then
 end
 redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
+local stream = ARGV[4] .. ARGV[1]
+if not redis.call('HGET', stream .. ':keys', ARGV[10]) then
+  redis.call('HSET', stream .. ':keys', ARGV[10], redis.call('XADD', stream, '*', 'e', ARGV[11]))
+end
 return {1, ARGV[1]}
 `);
 
@@ -75,6 +81,7 @@ export class RedisAlertStore implements AlertStore {
     input: FiringInput,
   ): Promise<FiringClaim> {
     const repeat = TimelineEvent.parse(input.repeat);
+    const firing = TimelineEvent.parse(input.firing);
     const reply = await fireScript.run(
       this.redis,
       [this.claimKey(integration, dedupeKey), this.keys.alertDeclares],
@@ -88,6 +95,8 @@ export class RedisAlertStore implements AlertStore {
         input.now,
         input.storm.windowMs,
         input.storm.limit,
+        firing.key,
+        JSON.stringify(firing),
       ],
     );
     if (!Array.isArray(reply) || typeof reply[1] !== "string") {
