@@ -5,6 +5,7 @@ import { TimelineEvent } from "../../domain/timeline";
 import type { AlertStore, FiringClaim, FiringInput } from "../../ports/alert-store";
 import type { RedisKeys } from "./redis-keys";
 import { RedisScript, StoreError } from "./redis-script";
+import { APPEND_ONCE_LUA } from "./redis-timeline-store";
 
 /**
  * A firing delivery in one step. The key's claim is `<incident id> <claimed at>`; its holder keeps
@@ -17,7 +18,7 @@ import { RedisScript, StoreError } from "./redis-script";
  * the firing is written on the candidate's timeline in the same step, so the repeats that come
  * while its declare job runs land after it.
  */
-const fireScript = new RedisScript(`
+const fireScript = new RedisScript(`${APPEND_ONCE_LUA}
 local claim = redis.call('GET', KEYS[1])
 if claim then
   local holder, since = string.match(claim, '^(%S+) ?(%d*)$')
@@ -26,10 +27,7 @@ if claim then
   if record then held = cjson.decode(record).state ~= 'resolved'
   else held = since == '' or tonumber(ARGV[7]) - tonumber(since) < tonumber(ARGV[3]) end
   if held then
-    local stream = ARGV[4] .. holder
-    if not redis.call('HGET', stream .. ':keys', ARGV[5]) then
-      redis.call('HSET', stream .. ':keys', ARGV[5], redis.call('XADD', stream, '*', 'e', ARGV[6]))
-    end
+    append_once(ARGV[4] .. holder, ARGV[4] .. holder .. ':keys', ARGV[5], ARGV[6])
     return {0, holder}
   end
 end
@@ -40,10 +38,7 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[9]) then
 end
 redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
-local stream = ARGV[4] .. ARGV[1]
-if not redis.call('HGET', stream .. ':keys', ARGV[10]) then
-  redis.call('HSET', stream .. ':keys', ARGV[10], redis.call('XADD', stream, '*', 'e', ARGV[11]))
-end
+append_once(ARGV[4] .. ARGV[1], ARGV[4] .. ARGV[1] .. ':keys', ARGV[10], ARGV[11])
 return {1, ARGV[1]}
 `);
 

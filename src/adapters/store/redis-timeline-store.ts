@@ -7,13 +7,21 @@ import { RedisScript, StoreError } from "./redis-script";
 /**
  * One Redis Stream per incident, plus a hash of event key → stream id. Appending checks the hash
  * and adds to the stream in one Lua step, so two workers racing on the same event add it once.
+ * The Lua function is the one timeline append: other scripts that write an event (the alert
+ * claim) define it with this text and call it.
  */
-const appendOnce = new RedisScript(`
-local existing = redis.call('HGET', KEYS[2], ARGV[1])
-if existing then return {0, existing} end
-local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], id)
-return {1, id}
+export const APPEND_ONCE_LUA = `
+local function append_once(stream, keys, key, json)
+  local existing = redis.call('HGET', keys, key)
+  if existing then return {0, existing} end
+  local id = redis.call('XADD', stream, '*', 'e', json)
+  redis.call('HSET', keys, key, id)
+  return {1, id}
+end
+`;
+
+const appendOnce = new RedisScript(`${APPEND_ONCE_LUA}
+return append_once(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 `);
 
 /** Decoded events of an incident's stream, from its first entry to `lastId`. */
