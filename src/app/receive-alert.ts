@@ -69,10 +69,11 @@ async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
   const now = deps.clock.now();
   const candidate = makeIncidentId(now, notice.title, deps.randomSuffix());
   // Quiet: the card and the timeline show a repeat; the channel already knows this alert.
+  const firing = alertEvent(notice, "firing", now, deps);
   const claim = await deps.alerts.claimFiring(notice.integration, notice.dedupeKey, {
     candidate,
     repeat: alertEvent(notice, "repeat", now, deps),
-    firing: alertEvent(notice, "firing", now, deps),
+    firing,
     now,
     storm: deps.storm,
   });
@@ -81,7 +82,7 @@ async function fire(deps: AlertDeps, notice: AlertNotice): Promise<AlertOutcome>
     const target = await newestOpen(deps, claim.recent);
     if (target) return attach(deps, notice, candidate, target, now);
   }
-  await enqueueDeclare(deps, notice, candidate, now);
+  await enqueueDeclare(deps, notice, candidate, firing);
   return { status: "declared", incidentId: candidate };
 }
 
@@ -94,7 +95,7 @@ async function enqueueDeclare(
   deps: AlertDeps,
   notice: AlertNotice,
   id: string,
-  now: number,
+  firing: TimelineEventOf<"alert">,
 ): Promise<void> {
   const matched = matchHosts(notice.hostHints, deps.knownHosts);
   try {
@@ -104,7 +105,7 @@ async function enqueueDeclare(
       severity: notice.severity,
       hosts: matched.length > 0 ? matched : [...deps.defaultHosts],
       declaredBy: notice.integration,
-      declaredAt: now,
+      declaredAt: firing.at,
       source: {
         kind: "integration",
         integration: notice.integration,
@@ -112,7 +113,7 @@ async function enqueueDeclare(
         alert: notice.title.slice(0, 500),
         url: notice.url?.slice(0, 2000) ?? null,
       },
-      firing: alertEvent(notice, "firing", now, deps),
+      firing,
     });
   } catch (error) {
     await deps.alerts.release(notice.integration, notice.dedupeKey, id).catch(() => undefined);
