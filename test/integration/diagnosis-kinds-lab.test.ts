@@ -1,9 +1,7 @@
-import { join } from "node:path";
-import { run } from "../../src/cli/run";
-import type { CliIo } from "../../src/cli/io";
 import { primaryCause } from "../../src/domain/diagnosis";
-import { PlaybookRunReport, type HostReport } from "../../src/domain/step-result";
+import type { PlaybookRunReport } from "../../src/domain/step-result";
 import { up, type Lab } from "../lab/lab";
+import { hostReport, reportOnLab, runOnLab } from "../support/lab-cli";
 import { KIND_MODE_SIGNATURES, KIND_MODES, type LabMode } from "../lab/modes";
 
 /**
@@ -11,7 +9,6 @@ import { KIND_MODE_SIGNATURES, KIND_MODES, type LabMode } from "../lab/modes";
  * lab: one host per (kind, mode), dealt round-robin (proxy-1 nginx, proxy-2 haproxy, …), plus one
  * healthy host of each kind; one run per kind over all its hosts.
  */
-const PLAYBOOKS = join(__dirname, "../../playbooks");
 const KINDS = ["nginx", "haproxy"] as const;
 type Kind = (typeof KINDS)[number];
 const MODES: readonly LabMode[] = KIND_MODES.nginx;
@@ -22,38 +19,6 @@ const healthyHost = (kind: Kind): string => hostOf(kind, MODES.length);
 const modeHost = (kind: Kind, mode: LabMode): string => hostOf(kind, MODES.indexOf(mode));
 const hostsOf = (kind: Kind): string[] =>
   Array.from({ length: MODES.length + 1 }, (_, slot) => hostOf(kind, slot));
-
-interface RunOutcome {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function incidentBot(lab: Lab, playbook: string, ...args: string[]): Promise<RunOutcome> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    out: (text) => (stdout += text),
-    err: (text) => (stderr += text),
-    // No cache of validated files: the test leaves nothing in the home directory of its runner.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, INCIDENT_BOT_CACHE: "off" },
-  };
-  const argv = [playbook, ...args, "--json", "--playbooks", PLAYBOOKS];
-  const status = await run([...argv, "--inventory", lab.inventoryPath], io);
-  return { status, stdout, stderr };
-}
-
-async function report(lab: Lab, playbook: string, ...args: string[]): Promise<PlaybookRunReport> {
-  const { status, stdout, stderr } = await incidentBot(lab, playbook, ...args);
-  if (status !== 0) throw new Error(`run exited ${status}: ${stderr}\n${stdout.slice(0, 2000)}`);
-  return PlaybookRunReport.parse(JSON.parse(stdout));
-}
-
-function hostReport(run: PlaybookRunReport | undefined, host: string): HostReport {
-  const found = run?.hosts.find((h) => h.host === host);
-  if (!found) throw new Error(`no report for ${host}`);
-  return found;
-}
 
 describe("Diagnosis of every failure on nginx and HAProxy hosts, through incident-bot run", () => {
   let lab: Lab | undefined;
@@ -76,7 +41,7 @@ describe("Diagnosis of every failure on nginx and HAProxy hosts, through inciden
     );
     for (const kind of KINDS) await current.hit(healthyHost(kind), 3, "/api/");
     for (const kind of KINDS) {
-      runs[kind] = await report(current, `${kind}-502`, "--hosts", hostsOf(kind).join(","));
+      runs[kind] = await reportOnLab(current, `${kind}-502`, "--hosts", hostsOf(kind).join(","));
     }
   }, 420_000);
 
@@ -109,7 +74,7 @@ describe("Diagnosis of every failure on nginx and HAProxy hosts, through inciden
 
   it("refuses a playbook on hosts of another kind, naming them", async () => {
     const hosts = `${healthyHost("nginx")},${healthyHost("haproxy")}`;
-    await expect(incidentBot(theLab(), "nginx-502", "--hosts", hosts)).rejects.toThrow(
+    await expect(runOnLab(theLab(), "nginx-502", "--hosts", hosts)).rejects.toThrow(
       `nginx-502 is for nginx hosts; ${healthyHost("haproxy")} (haproxy) is not`,
     );
   });

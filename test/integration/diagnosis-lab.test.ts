@@ -1,8 +1,6 @@
-import { join } from "node:path";
-import { run } from "../../src/cli/run";
-import type { CliIo } from "../../src/cli/io";
 import { primaryCause } from "../../src/domain/diagnosis";
-import { PlaybookRunReport, type HostReport } from "../../src/domain/step-result";
+import type { PlaybookRunReport } from "../../src/domain/step-result";
+import { hostReport, reportOnLab } from "../support/lab-cli";
 import { BREAK_MODES, MODE_SIGNATURES, up, type BreakMode, type Lab } from "../lab/lab";
 
 /**
@@ -10,39 +8,13 @@ import { BREAK_MODES, MODE_SIGNATURES, up, type BreakMode, type Lab } from "../l
  * proxy-N broken in the N-th mode, the last proxy left healthy, one run over the whole group.
  * Then the broken hosts are fixed and a fresh run is checked again.
  */
-const PLAYBOOKS = join(__dirname, "../../playbooks");
 const HOSTS = BREAK_MODES.length + 1;
 const HEALTHY_HOST = `proxy-${HOSTS}`;
 const hostOf = (mode: BreakMode): string => `proxy-${BREAK_MODES.indexOf(mode) + 1}`;
 
 /** The `run` subcommand in-process, the way bin/incident-bot.js calls it. */
 async function incidentBotRun(lab: Lab, ...args: string[]): Promise<PlaybookRunReport> {
-  return incidentBotRunPlaybook(lab, "apache-502", ...args);
-}
-
-async function incidentBotRunPlaybook(
-  lab: Lab,
-  playbook: string,
-  ...args: string[]
-): Promise<PlaybookRunReport> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    out: (text) => (stdout += text),
-    err: (text) => (stderr += text),
-    // The cache off: a test leaves nothing in the home directory of whoever runs it.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, INCIDENT_BOT_CACHE: "off" },
-  };
-  const argv = [playbook, ...args, "--json", "--playbooks", PLAYBOOKS];
-  const status = await run([...argv, "--inventory", lab.inventoryPath], io);
-  if (status !== 0) throw new Error(`run exited ${status}: ${stderr}\n${stdout.slice(0, 2000)}`);
-  return PlaybookRunReport.parse(JSON.parse(stdout));
-}
-
-function hostReport(report: PlaybookRunReport | undefined, host: string): HostReport {
-  const found = report?.hosts.find((h) => h.host === host);
-  if (!found) throw new Error(`no report for ${host}`);
-  return found;
+  return reportOnLab(lab, "apache-502", ...args);
 }
 
 describe("Diagnosis of every failure the lab can inject, through incident-bot run", () => {
@@ -95,7 +67,7 @@ describe("Diagnosis of every failure the lab can inject, through incident-bot ru
   it("finds with apache-backend-tls that the https upstream speaks plain HTTP", async () => {
     const host = hostOf("backend-tls");
     const upstream = `upstream_url=https://upstream.${host}.lab:9000/`;
-    const report = await incidentBotRunPlaybook(
+    const report = await reportOnLab(
       theLab(),
       "apache-backend-tls",
       "--hosts",
