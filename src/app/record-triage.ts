@@ -70,7 +70,7 @@ export async function groupTriageIn(
   // Real time, not the incident clock: this is a wait, not a schedule.
   const deadline = performance.now() + maxMs;
   for (let pause = 20; ; pause = Math.min(pause * 2, 200)) {
-    if (await deps.timeline.getByKey(run.incidentId, key)) return;
+    if (await deps.timeline.has(run.incidentId, key)) return;
     const left = deadline - performance.now();
     if (left <= 0) return;
     await new Promise((done) => setTimeout(done, Math.min(pause, left)));

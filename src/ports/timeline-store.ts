@@ -10,4 +10,6 @@ export interface TimelineStore {
   /** Every event, oldest first, validated on read. */
   read(incidentId: string): Promise<TimelineEvent[]>;
   getByKey(incidentId: string, key: string): Promise<TimelineEvent | null>;
+  /** Whether an event with this key is there, without reading it (a poll's question). */
+  has(incidentId: string, key: string): Promise<boolean>;
 }

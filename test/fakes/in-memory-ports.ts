@@ -69,6 +69,9 @@ export class InMemoryTimelineStore implements TimelineStore {
   async getByKey(incidentId: string, key: string): Promise<TimelineEvent | null> {
     return this.events.get(incidentId)?.find((e) => e.key === key) ?? null;
   }
+  async has(incidentId: string, key: string): Promise<boolean> {
+    return (await this.getByKey(incidentId, key)) !== null;
+  }
 }
 
 export class InMemoryDeliveryLog implements DeliveryLog {

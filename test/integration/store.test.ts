@@ -140,6 +140,8 @@ describe("the Redis stores", () => {
     await other.timeline.append("inc-20260101-t", note("fresh", 4));
     expect((await stores.timeline.read("inc-20260101-t")).map((e) => e.key)).toEqual(["fresh"]);
     expect(await stores.timeline.read("inc-20260101-nothing")).toEqual([]);
+    expect(await stores.timeline.has("inc-20260101-t", "fresh")).toBe(true);
+    expect(await stores.timeline.has("inc-20260101-t", "one")).toBe(false);
   });
 
   it("remembers which messages of an announcement went out, per incident", async () => {

@@ -97,6 +97,10 @@ export class RedisTimelineStore implements TimelineStore {
     }
   }
 
+  async has(incidentId: string, key: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.timelineKeys(incidentId), key)) === 1;
+  }
+
   async getByKey(incidentId: string, key: string): Promise<TimelineEvent | null> {
     const id = await this.redis.hget(this.keys.timelineKeys(incidentId), key);
     if (!id) return null;
